@@ -1,0 +1,154 @@
+package org.openwebapps.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Hashtable;
+
+import javax.inject.Inject;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Every error, whoever produces it, reaches the client through real Jetty as a JSON body. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ErrorResponsesIT extends ServerTestSupport {
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Before
+    public void serveTestResource() throws Exception {
+        if (bundle("org.openwebapps.itests.testresource") == null) {
+            installTestResource();
+        }
+        awaitStatus("GET", "/itest/ping", 200);
+    }
+
+    @Test
+    public void unknownPathIs404Json() {
+        assertError(get("/no/such/thing"), 404, "not_found");
+    }
+
+    @Test
+    public void wrongMethodIs405JsonWithAllow() {
+        HttpResponse<String> response = post("/__lbheartbeat__", "application/json", "{}");
+        assertError(response, 405, "method_not_allowed");
+        assertTrue(response.headers().firstValue("Allow").orElse("").contains("GET"));
+    }
+
+    @Test
+    public void wrongContentTypeIs415Json() {
+        assertError(post("/itest/echo", "text/plain", "hello"), 415, "unsupported_media_type");
+    }
+
+    @Test
+    public void unacceptableAcceptIs406Json() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/itest/ping"))
+                .header("Accept", "image/png").GET().build());
+        assertError(response, 406, "not_acceptable");
+    }
+
+    @Test
+    public void malformedJsonIs400Json() {
+        assertError(post("/itest/echo", "application/json", "{\"a\":"), 400, "bad_request");
+        assertError(post("/itest/echo", "application/json", "{} trailing"), 400, "bad_request");
+        assertError(post("/itest/echo", "application/json", "[1,2]"), 400, "bad_request");
+        HttpResponse<String> invalidUtf8 = send(HttpRequest.newBuilder(uri("/itest/echo"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'"', (byte) 0xff, (byte) 0xfe, '"'}))
+                .build());
+        assertError(invalidUtf8, 400, "bad_request");
+    }
+
+    @Test
+    public void unparsableQueryParameterIs400Json() {
+        JsonNode error = assertError(get("/itest/count?n=abc"), 400, "bad_request");
+        assertTrue(error.path("message").asText().contains("'n'"));
+    }
+
+    @Test
+    public void errorStatusWithoutBodyGetsJsonBody() {
+        assertError(get("/itest/bare-error"), 409, "conflict");
+    }
+
+    @Test
+    public void unexpectedExceptionIs500WithoutDetails() {
+        HttpResponse<String> response = get("/itest/fail");
+        assertError(response, 500, "internal_server_error");
+        assertFalse(response.body(), response.body().contains("internal detail"));
+        assertFalse(response.body(), response.body().contains("Exception"));
+        assertFalse(response.body(), response.body().contains("\tat "));
+    }
+
+    @Test
+    public void validJsonRoundTrips() {
+        HttpResponse<String> response = post("/itest/echo", "application/json; charset=utf-8",
+                "{\"origin\":\"https://app.example\",\"name\":\"caf\u00e9 \u2603\",\"unknown\":[1,{\"x\":null}]}");
+        assertEquals(200, response.statusCode());
+        JsonNode received = json(response).path("received");
+        assertEquals("caf\u00e9 \u2603", received.path("name").asText());
+        assertTrue(received.path("unknown").get(1).path("x").isNull());
+    }
+
+    @Test
+    public void bodyOverTheConfiguredLimitIs413() throws Exception {
+        Configuration config = configurationAdmin.getConfiguration("org.openwebapps.http.rest", null);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("max.body.bytes", 1024L);
+        config.update(properties);
+        try {
+            String small = jsonOfSize(1000);
+            String large = jsonOfSize(2000);
+            // the limit applies once the runtime has rebuilt Jersey with the new configuration
+            await("the 1024 byte limit in force", () -> post("/itest/echo", "application/json", large).statusCode(),
+                    status -> status == 413);
+            assertError(post("/itest/echo", "application/json", large), 413, "request_entity_too_large");
+            assertEquals(200, post("/itest/echo", "application/json", small).statusCode());
+
+            // no Content-Length: the body is counted while it is read
+            HttpResponse<String> chunked = send(HttpRequest.newBuilder(uri("/itest/echo"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large.getBytes())))
+                    .build());
+            assertError(chunked, 413, "request_entity_too_large");
+        } finally {
+            config.delete();
+        }
+        String large = jsonOfSize(2000);
+        await("the default limit back in force", () -> post("/itest/echo", "application/json", large).statusCode(),
+                status -> status == 200);
+    }
+
+    private static String jsonOfSize(int bytes) {
+        String prefix = "{\"padding\":\"";
+        String suffix = "\"}";
+        return prefix + "x".repeat(bytes - prefix.length() - suffix.length()) + suffix;
+    }
+
+    private static JsonNode assertError(HttpResponse<String> response, int status, String error) {
+        assertEquals(response.body(), status, response.statusCode());
+        assertTrue("JSON content type: " + response.headers().map(),
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode body = json(response);
+        assertEquals(response.body(), status, body.path("status").asInt());
+        assertEquals(response.body(), error, body.path("error").asText());
+        assertFalse(response.body(), body.path("message").asText().isBlank());
+        return body;
+    }
+}

@@ -1,0 +1,143 @@
+package org.openwebapps.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.openwebapps.health.HealthCheck;
+import org.openwebapps.health.HealthResult;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The distribution boots on Felix with Jetty 12, every bundle starts, the service endpoints answer. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ServerBootIT extends ServerTestSupport {
+
+    @Test
+    public void runsOnFelixWithJetty12AndNoPaxWeb() {
+        assertEquals("org.apache.felix.framework", bundleContext.getBundle(0).getSymbolicName());
+        Bundle jetty = bundle("org.apache.felix.http.jetty12");
+        assertNotNull("Felix HTTP Jetty 12 is installed", jetty);
+        assertEquals(Bundle.ACTIVE, jetty.getState());
+        for (Bundle bundle : bundleContext.getBundles()) {
+            assertFalse("pax-web must not be installed: " + bundle.getSymbolicName(),
+                    bundle.getSymbolicName().startsWith("org.ops4j.pax.web"));
+        }
+    }
+
+    @Test
+    public void everyBundleIsActive() {
+        List<String> inactive = new ArrayList<>();
+        for (Bundle bundle : bundleContext.getBundles()) {
+            boolean fragment = bundle.getHeaders().get("Fragment-Host") != null;
+            int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
+            if (bundle.getState() != expected) {
+                inactive.add(bundle.getSymbolicName() + ":" + bundle.getVersion() + " state " + bundle.getState());
+            }
+        }
+        assertEquals("bundles not active", List.of(), inactive);
+        for (String ours : List.of("org.openwebapps.health", "org.openwebapps.rest", "org.openwebapps.http.rest")) {
+            assertNotNull(ours + " is installed", bundle(ours));
+        }
+    }
+
+    @Test
+    public void lbHeartbeatAnswersJson() {
+        HttpResponse<String> response = get("/__lbheartbeat__");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("ok", json(response).path("status").asText());
+    }
+
+    @Test
+    public void versionNamesTheBuild() {
+        HttpResponse<String> response = get("/__version__");
+        assertEquals(200, response.statusCode());
+        JsonNode version = json(response);
+        assertEquals("openwebapps-server", version.path("name").asText());
+        assertEquals(bundle("org.openwebapps.http.rest").getHeaders().get("Server-Version"),
+                version.path("version").asText());
+        assertTrue("commit is reported: " + version, version.path("commit").asText().length() >= 7);
+    }
+
+    @Test
+    public void heartbeatReportsEveryRegisteredHealthCheck() {
+        HttpResponse<String> healthy = get("/__heartbeat__");
+        assertEquals(200, healthy.statusCode());
+        assertEquals("ok", json(healthy).path("status").asText());
+
+        ServiceRegistration<HealthCheck> passing = register("itest.passing", HealthResult.ok());
+        ServiceRegistration<HealthCheck> failing = register("itest.failing", HealthResult.failed("disk on fire"));
+        try {
+            HttpResponse<String> unhealthy = get("/__heartbeat__");
+            assertEquals(503, unhealthy.statusCode());
+            JsonNode body = json(unhealthy);
+            assertEquals("error", body.path("status").asText());
+            assertEquals("ok", body.path("checks").path("itest.passing").path("status").asText());
+            assertEquals("error", body.path("checks").path("itest.failing").path("status").asText());
+            assertEquals("disk on fire", body.path("checks").path("itest.failing").path("message").asText());
+        } finally {
+            failing.unregister();
+        }
+        try {
+            HttpResponse<String> recovered = get("/__heartbeat__");
+            assertEquals(200, recovered.statusCode());
+            assertEquals("ok", json(recovered).path("checks").path("itest.passing").path("status").asText());
+        } finally {
+            passing.unregister();
+        }
+    }
+
+    @Test
+    public void aThrowingHealthCheckFailsWithoutLeakingItsMessage() {
+        ServiceRegistration<HealthCheck> throwing = bundleContext.registerService(HealthCheck.class, new HealthCheck() {
+            @Override
+            public String name() {
+                return "itest.throwing";
+            }
+
+            @Override
+            public HealthResult check() {
+                throw new IllegalStateException("secret connection string");
+            }
+        }, null);
+        try {
+            HttpResponse<String> response = get("/__heartbeat__");
+            assertEquals(503, response.statusCode());
+            JsonNode check = json(response).path("checks").path("itest.throwing");
+            assertEquals("error", check.path("status").asText());
+            assertFalse("exception messages stay in the server: " + check,
+                    check.toString().contains("secret connection string"));
+        } finally {
+            throwing.unregister();
+        }
+        assertEquals(200, get("/__heartbeat__").statusCode());
+    }
+
+    private ServiceRegistration<HealthCheck> register(String name, HealthResult result) {
+        return bundleContext.registerService(HealthCheck.class, new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthResult check() {
+                return result;
+            }
+        }, null);
+    }
+}
