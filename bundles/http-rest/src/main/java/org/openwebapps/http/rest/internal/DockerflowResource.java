@@ -1,6 +1,7 @@
 package org.openwebapps.http.rest.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class DockerflowResource {
         info.put("version", headers.get("Server-Version"));
         String commit = headers.get("Server-Commit");
         info.put("commit", commit == null || commit.isBlank() ? "unknown" : commit);
-        this.version = Map.copyOf(info);
+        this.version = Collections.unmodifiableMap(info);
         AtomicInteger threads = new AtomicInteger();
         // Bounded: a stuck check can hold a thread only until its timeout cancels it.
         this.executor = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
