@@ -31,7 +31,7 @@ import org.osgi.framework.Bundle;
 @ExamReactorStrategy(PerClass.class)
 public class ResourceHotSwapIT extends ServerTestSupport {
 
-    private static final int SWAPS = 5;
+    private static final int SWAPS = 10;
 
     @Test
     public void resourceBundleComesAndGoesUnderLoad() throws Exception {

@@ -3,10 +3,11 @@ package org.openwebapps.http.rest.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,8 @@ public final class RestWhiteboard extends HttpServlet {
     private final transient AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final transient ScheduledExecutorService worker;
     private final transient ServiceTracker<Object, Object> services;
+    /** Tracked resources and extensions. */
+    private final transient Map<ServiceReference<Object>, Object> served = new ConcurrentHashMap<>();
 
     private volatile long maxBodyBytes;
     private volatile int drainTimeoutSeconds;
@@ -85,10 +88,13 @@ public final class RestWhiteboard extends HttpServlet {
         this.worker = executor;
         Filter filter = context.createFilter(FILTER);
         this.services = new ServiceTracker<>(context, filter, null) {
+            // The tracker records a service only after addingService returns, so the rebuild
+            // reads this map, which is updated before the rebuild is requested.
             @Override
             public Object addingService(ServiceReference<Object> reference) {
                 Object service = super.addingService(reference);
                 if (service != null) {
+                    served.put(reference, service);
                     LOG.info("REST {} added", describe(reference));
                     requestRebuild();
                 }
@@ -102,9 +108,10 @@ public final class RestWhiteboard extends HttpServlet {
 
             @Override
             public void removedService(ServiceReference<Object> reference, Object service) {
+                served.remove(reference);
                 LOG.info("REST {} removed", describe(reference));
-                super.removedService(reference, service);
                 requestRebuild();
+                super.removedService(reference, service);
             }
         };
         services.open();
@@ -180,19 +187,18 @@ public final class RestWhiteboard extends HttpServlet {
         if (!initialized) {
             return;
         }
-        SortedMap<ServiceReference<Object>, Object> tracked = services.getTracked();
-        List<Object> instances = new ArrayList<>(tracked.size());
-        // highest service.ranking first, so it wins when two services claim the same path
-        for (Map.Entry<ServiceReference<Object>, Object> entry : new TreeMap<>(tracked).descendingMap().entrySet()) {
-            instances.add(entry.getValue());
-        }
+        // highest service.ranking first (ServiceReference's natural order), so it wins when two
+        // services claim the same path
+        Map<ServiceReference<Object>, Object> snapshot = new TreeMap<>(Comparator.reverseOrder());
+        snapshot.putAll(served);
+        List<Object> instances = new ArrayList<>(snapshot.values());
         long started = System.nanoTime();
         ServletContainer container;
         try {
             container = startContainer(JaxrsApplication.create(maxBodyBytes, mapper, instances));
         } catch (RuntimeException | ServletException e) {
             LOG.error("REST runtime could not start Jersey with {}; the previous resources stay in service",
-                    describeAll(tracked.keySet()), e);
+                    describeAll(snapshot.keySet()), e);
             return;
         }
         GenerationSwitch.Generation<ServletContainer> retired = containers.swap(container);
