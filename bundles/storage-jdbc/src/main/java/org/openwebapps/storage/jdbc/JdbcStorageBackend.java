@@ -50,28 +50,46 @@ public class JdbcStorageBackend implements StorageBackend {
 
     private final String name;
     private final DataSource dataSource;
+    private final SqlDialect dialect;
     private final Clock clock;
     private final StorageLimits limits;
+    /** Set once the schema is migrated; until then every call tries (the database may be down at start). */
+    private volatile boolean schemaReady;
 
     /**
      * @param name       the backend's name ({@value StorageBackend#NAME_PROPERTY})
      * @param dataSource a pooled source of connections; timeouts bound every call
+     * @param dialect    the database's DDL
      * @param clock      the clock that stamps writes
      * @param limits     the limits to enforce
      */
-    public JdbcStorageBackend(String name, DataSource dataSource, Clock clock, StorageLimits limits) {
+    public JdbcStorageBackend(String name, DataSource dataSource, SqlDialect dialect, Clock clock,
+            StorageLimits limits) {
         this.name = Objects.requireNonNull(name, "name");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
-     * Brings the schema to the newest version of {@code dialect}.
+     * Brings the schema to the newest version of the dialect, if not done yet. Called before
+     * every operation, so a backend started while its database was down migrates when it returns.
      *
      * @throws StorageUnavailableException the database cannot be reached or refuses the DDL
      */
-    public static void migrate(DataSource dataSource, SqlDialect dialect) throws StorageUnavailableException {
+    public void migrate() throws StorageUnavailableException {
+        if (!schemaReady) {
+            synchronized (this) {
+                if (!schemaReady) {
+                    migrate(dataSource, dialect);
+                    schemaReady = true;
+                }
+            }
+        }
+    }
+
+    private static void migrate(DataSource dataSource, SqlDialect dialect) throws StorageUnavailableException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(true);
             statement.execute("CREATE TABLE IF NOT EXISTS owa_schema (version INT NOT NULL)");
@@ -103,6 +121,7 @@ public class JdbcStorageBackend implements StorageBackend {
     public Optional<StoredRecord> get(String bucket, String user, String key) throws StorageException {
         limits.checkNames(bucket, user);
         limits.checkKey(key);
+        migrate();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT record_key, record_value, ts, deleted FROM owa_records"
@@ -121,6 +140,7 @@ public class JdbcStorageBackend implements StorageBackend {
     public long write(String bucket, String user, List<Mutation> mutations) throws StorageException {
         limits.checkNames(bucket, user);
         limits.checkMutations(mutations);
+        migrate();
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
@@ -255,6 +275,7 @@ public class JdbcStorageBackend implements StorageBackend {
     public List<String> listKeys(String bucket, String user, KeyRange range) throws StorageException {
         limits.checkNames(bucket, user);
         limits.checkLimit(range.limit());
+        migrate();
         byte[] lower = max(range.prefix().getBytes(UTF_8), range.start() == null ? null : range.start().getBytes(UTF_8));
         byte[] upper = min(prefixEnd(range.prefix().getBytes(UTF_8)), range.end() == null ? null : range.end().getBytes(UTF_8));
         StringBuilder sql = new StringBuilder(
@@ -288,6 +309,7 @@ public class JdbcStorageBackend implements StorageBackend {
     public ChangePage changesSince(String bucket, String user, long after, int limit) throws StorageException {
         limits.checkNames(bucket, user);
         limits.checkLimit(limit);
+        migrate();
         String columns = "SELECT record_key, record_value, ts, deleted FROM owa_records WHERE bucket = ? AND user_id = ?";
         try (Connection connection = dataSource.getConnection()) {
             List<StoredRecord> rows = query(connection,

@@ -45,10 +45,10 @@ public final class EmbeddedStorage extends JdbcStorageBackend {
 
     private EmbeddedStorage(JdbcConnectionPool pool, StorageLimits limits, Clock clock)
             throws StorageUnavailableException {
-        super(NAME, pool, clock, limits);
+        super(NAME, pool, new H2Dialect(), clock, limits);
         this.pool = pool;
         try {
-            migrate(pool, new H2Dialect());
+            migrate();
         } catch (StorageUnavailableException e) {
             pool.dispose();
             throw e;
