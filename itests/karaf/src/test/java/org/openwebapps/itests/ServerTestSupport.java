@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 
 import javax.inject.Inject;
 
+import org.junit.Assume;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -179,6 +180,22 @@ public abstract class ServerTestSupport {
             }
         }
         return null;
+    }
+
+    /**
+     * @param variable an environment variable naming an external server (see README, "Tests")
+     * @return its value; when unset the test fails under {@code CI=true} and is skipped otherwise
+     */
+    protected static String requireServer(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            String message = variable + " is not set: no server to test against";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + " (CI=true: .ci/run starts the servers and sets it)");
+            }
+            Assume.assumeTrue(message + " (skipped locally)", false);
+        }
+        return value;
     }
 
     private static String requiredProperty(String name) {

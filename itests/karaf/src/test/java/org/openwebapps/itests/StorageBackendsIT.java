@@ -1,0 +1,155 @@
+package org.openwebapps.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Hashtable;
+import java.util.UUID;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.openwebapps.storage.Condition;
+import org.openwebapps.storage.StorageBackend;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Filter;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The storage backends as Karaf features in the real distribution: the embedded one serves on a
+ * fresh install, the MySQL one installs against the real server, and both install and uninstall
+ * 20 times without leaking threads.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StorageBackendsIT extends ServerTestSupport {
+
+    private static final String EMBEDDED = "openwebapps-storage-embedded";
+    private static final String MYSQL = "openwebapps-storage-mysql";
+    private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Test
+    public void embeddedBackendServesOnAFreshInstall() throws Exception {
+        StorageBackend embedded = awaitBackend("embedded");
+        roundTrip(embedded);
+        JsonNode check = json(get("/__heartbeat__")).path("checks").path("storage.embedded");
+        assertEquals(check.toString(), "ok", check.path("status").asText());
+    }
+
+    @Test
+    public void mysqlBackendInstallsAgainstTheRealServer() throws Exception {
+        configureMysql();
+        features.installFeature(MYSQL, NO_REFRESH);
+        try {
+            roundTrip(awaitBackend("mysql"));
+            JsonNode check = json(get("/__heartbeat__")).path("checks").path("storage.mysql");
+            assertEquals(check.toString(), "ok", check.path("status").asText());
+        } finally {
+            features.uninstallFeature(MYSQL, NO_REFRESH);
+        }
+        awaitNoBackend("mysql");
+    }
+
+    @Test
+    public void backendsInstallAndUninstallTwentyTimesWithoutLeaks() throws Exception {
+        configureMysql();
+        features.installFeature(MYSQL, NO_REFRESH);
+        roundTrip(awaitBackend("mysql"));
+        roundTrip(awaitBackend("embedded"));
+        int mysqlThreads = threadsNamed("openwebapps-mysql");
+        int h2Threads = threadsNamed("MVStore");
+        int allThreads = Thread.activeCount();
+
+        for (int cycle = 0; cycle < 20; cycle++) {
+            features.uninstallFeature(MYSQL, NO_REFRESH);
+            features.uninstallFeature(EMBEDDED, NO_REFRESH);
+            awaitNoBackend("mysql");
+            awaitNoBackend("embedded");
+            features.installFeature(MYSQL, NO_REFRESH);
+            features.installFeature(EMBEDDED, NO_REFRESH);
+            roundTrip(awaitBackend("mysql"));
+            roundTrip(awaitBackend("embedded"));
+        }
+
+        // a leak would grow with the cycles; allow for pool threads that come and go
+        assertTrue("MySQL pool threads: " + threadsNamed("openwebapps-mysql") + " after, " + mysqlThreads + " before",
+                threadsNamed("openwebapps-mysql") <= mysqlThreads + 2);
+        assertTrue("H2 threads: " + threadsNamed("MVStore") + " after, " + h2Threads + " before",
+                threadsNamed("MVStore") <= h2Threads + 1);
+        assertEquals("Connector/J cleanup threads", 0, threadsNamed("mysql-cj-abandoned"));
+        assertTrue("threads: " + Thread.activeCount() + " after, " + allThreads + " before",
+                Thread.activeCount() <= allThreads + 10);
+        features.uninstallFeature(MYSQL, NO_REFRESH);
+    }
+
+    private void configureMysql() throws Exception {
+        String server = requireServer("MYSQL_URL");
+        String database = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("url", server.replaceAll("/[^/]*$", "/") + database);
+        properties.put("user", System.getenv().getOrDefault("MYSQL_USER", "root"));
+        properties.put(".password", System.getenv().getOrDefault("MYSQL_PASSWORD", ""));
+        Configuration config = configurationAdmin.getConfiguration("org.openwebapps.storage.mysql", null);
+        config.update(properties);
+    }
+
+    private static void roundTrip(StorageBackend backend) throws Exception {
+        String user = "it-" + UUID.randomUUID() + "@example.com";
+        byte[] value = ("hello " + backend.name()).getBytes(StandardCharsets.UTF_8);
+        long written = backend.put("https://itest.example", user, "k", value, Condition.absent());
+        var record = backend.get("https://itest.example", user, "k").orElseThrow();
+        assertArrayEquals(value, record.value());
+        assertEquals(written, record.timestamp());
+    }
+
+    private StorageBackend awaitBackend(String name) throws Exception {
+        ServiceTracker<StorageBackend, StorageBackend> tracker = new ServiceTracker<>(bundleContext, filter(name), null);
+        tracker.open();
+        try {
+            StorageBackend backend = tracker.waitForService(TIMEOUT.toMillis());
+            assertNotNull("storage backend " + name + " registered", backend);
+            return backend;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private void awaitNoBackend(String name) throws Exception {
+        Filter filter = filter(name);
+        await("storage backend " + name + " gone", () -> {
+            try {
+                return bundleContext.getServiceReferences(StorageBackend.class, filter.toString()).size();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, count -> count == 0);
+    }
+
+    private Filter filter(String name) throws Exception {
+        return bundleContext.createFilter("(&(objectClass=" + StorageBackend.class.getName() + ")("
+                + StorageBackend.NAME_PROPERTY + "=" + name + "))");
+    }
+
+    private static int threadsNamed(String part) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().contains(part)).count();
+    }
+}
