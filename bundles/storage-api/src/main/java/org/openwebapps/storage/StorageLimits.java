@@ -1,9 +1,5 @@
 package org.openwebapps.storage;
 
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,17 +75,25 @@ public record StorageLimits(int maxValueBytes, int maxBatchSize, int maxListLimi
         if (text == null || text.isEmpty()) {
             throw new InvalidRequestException(what + " must not be empty");
         }
-        if (text.indexOf('\0') >= 0) {
-            throw new InvalidRequestException(what + " must not contain NUL");
-        }
-        int bytes;
-        try {
-            bytes = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(text)).remaining();
-        } catch (CharacterCodingException e) {
-            throw new InvalidRequestException(what + " is not well-formed Unicode");
+        // one pass, no allocation: this runs on every call
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                throw new InvalidRequestException(what + " must not contain NUL");
+            } else if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRequestException(what + " is not well-formed Unicode");
+            } else {
+                bytes += 3;
+            }
         }
         if (bytes > maxBytes) {
             throw new InvalidRequestException(what + " longer than " + maxBytes + " bytes in UTF-8");

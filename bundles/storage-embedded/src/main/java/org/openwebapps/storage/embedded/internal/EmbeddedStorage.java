@@ -60,7 +60,8 @@ public final class EmbeddedStorage extends JdbcStorageBackend {
         pool.dispose();
     }
 
-    private static JdbcConnectionPool open(Path directory, int maxConnections) {
+    /** The pooled H2 data source of the backend (public for the benchmark in tools/storage-bench). */
+    public static JdbcConnectionPool open(Path directory, int maxConnections) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("max.connections must be at least 1, got " + maxConnections);
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.openwebapps.storage.jdbc.SqlDialect;
 
 /** H2 2.x DDL. Names and keys are VARBINARY (their UTF-8 bytes), compared unsigned by H2. */
-final class H2Dialect implements SqlDialect {
+public final class H2Dialect implements SqlDialect {
 
     @Override
     public List<List<String>> migrations() {

@@ -8,7 +8,7 @@ import org.openwebapps.storage.jdbc.SqlDialect;
  * MySQL 8 / MariaDB 10.11 DDL: InnoDB, names and keys as VARBINARY (compared bytewise, no
  * collation surprises), the primary key for key access and a second index for "changed since".
  */
-final class MysqlDialect implements SqlDialect {
+public final class MysqlDialect implements SqlDialect {
 
     @Override
     public List<List<String>> migrations() {

@@ -56,8 +56,11 @@ public final class MysqlStorage extends JdbcStorageBackend {
         pool.close();
     }
 
-    /** A pool over Connector/J, created directly: DriverManager does not work across bundles. */
-    static HikariDataSource pool(String url, String user, String password, int maxConnections, int connectTimeoutMs,
+    /**
+     * A pool over Connector/J, created directly: DriverManager does not work across bundles.
+     * Public for the benchmark in tools/storage-bench.
+     */
+    public static HikariDataSource pool(String url, String user, String password, int maxConnections, int connectTimeoutMs,
             int socketTimeoutMs) {
         MysqlDataSource mysql = new MysqlDataSource();
         mysql.setURL(url);
@@ -68,6 +71,8 @@ public final class MysqlStorage extends JdbcStorageBackend {
             mysql.setSocketTimeout(socketTimeoutMs);
             mysql.setCreateDatabaseIfNotExist(true);
             mysql.setRewriteBatchedStatements(true);
+            // answer autocommit/isolation queries from the driver's state instead of a round trip
+            mysql.setUseLocalSessionState(true);
         } catch (SQLException e) {
             throw new IllegalArgumentException("invalid MySQL driver setting: " + e.getMessage(), e);
         }
