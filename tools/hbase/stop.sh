@@ -12,4 +12,4 @@ if kill "$pid" 2>/dev/null; then
     kill -9 "$pid" 2>/dev/null
 fi
 [ -f "$target/hbase.data" ] && rm -rf "$(cat "$target/hbase.data")"
-rm -f "$target/hbase.pid" "$target/hbase.data"
+rm -f "$target/hbase.pid" "$target/hbase.data" "$target/hbase.port"
