@@ -71,9 +71,10 @@ final class JsonErrors {
             case 413 -> "Request body too large";
             case 415 -> "Unsupported Content-Type for this resource";
             case 503 -> "Service temporarily unavailable";
-            default -> Response.Status.fromStatusCode(status) != null
-                    ? Response.Status.fromStatusCode(status).getReasonPhrase()
-                    : "HTTP " + status;
+            default -> {
+                Response.Status known = Response.Status.fromStatusCode(status);
+                yield known != null ? known.getReasonPhrase() : "HTTP " + status;
+            }
         };
     }
 }

@@ -1,7 +1,6 @@
 package org.openwebapps.http.rest.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.openwebapps.rest.ApiError;
 import org.openwebapps.rest.JakartarsExtension;
 import org.openwebapps.rest.JakartarsName;
 import org.openwebapps.rest.JakartarsResource;
@@ -40,6 +40,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
 
 /**
  * The REST runtime: one servlet on the OSGi servlet whiteboard that serves every service marked
@@ -250,13 +251,12 @@ public final class RestWhiteboard extends HttpServlet {
         }
     }
 
-    private static void writeUnavailable(HttpServletResponse response) throws IOException {
+    private void writeUnavailable(HttpServletResponse response) throws IOException {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "1");
         response.setContentType("application/json");
-        response.getOutputStream().write(
-                "{\"status\":503,\"error\":\"service_unavailable\",\"message\":\"REST runtime is not started\"}"
-                        .getBytes(StandardCharsets.UTF_8));
+        mapper.writeValue(response.getOutputStream(),
+                ApiError.of(Response.Status.SERVICE_UNAVAILABLE, "REST runtime is not started"));
     }
 
     private static String describeAll(Iterable<ServiceReference<Object>> references) {

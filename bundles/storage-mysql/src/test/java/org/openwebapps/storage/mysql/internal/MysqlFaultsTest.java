@@ -8,20 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openwebapps.storage.Condition;
+import org.openwebapps.storage.StorageException;
 import org.openwebapps.storage.StorageLimits;
 import org.openwebapps.storage.StorageUnavailableException;
-import org.openwebapps.storage.TestServers;
 
 /**
  * The MySQL backend when its server goes away and comes back, through a proxy in front of the
@@ -34,30 +30,28 @@ class MysqlFaultsTest {
     private static final String BUCKET = "https://faults.example";
     private static final String USER = "faults@example.com";
 
-    private String serverUrl;
-    private String database;
+    private TestDatabase database;
     private TcpProxy proxy;
     private MysqlStorage backend;
 
+    /** A storage call that may fail. */
+    private interface Call {
+        void run() throws StorageException;
+    }
+
     @BeforeEach
     void start() throws Exception {
-        serverUrl = TestServers.require("MYSQL_URL");
-        URI server = URI.create(serverUrl.substring("jdbc:".length()));
+        database = new TestDatabase();
+        URI server = database.server();
         proxy = new TcpProxy(server.getHost(), server.getPort() < 0 ? 3306 : server.getPort());
-        database = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String url = "jdbc:mysql://127.0.0.1:" + proxy.port() + "/" + database;
-        backend = new MysqlStorage(MysqlStorage.pool(url, user(), password(), 4, 2000, 5000),
-                StorageLimits.defaults(), Clock.systemUTC());
+        backend = newBackend();
     }
 
     @AfterEach
     void stop() throws Exception {
         backend.close();
         proxy.close();
-        try (Connection connection = DriverManager.getConnection(serverUrl, user(), password());
-                Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + database);
-        }
+        database.drop();
     }
 
     @Test
@@ -73,22 +67,8 @@ class MysqlFaultsTest {
         assertFalse(backend.health().healthy());
 
         proxy.start();
-        // the pool replaces its broken connections by itself: the first calls may still meet one
-        assertTimeoutPreemptively(HANG, () -> {
-            while (!backend.health().healthy()) {
-                Thread.onSpinWait();
-            }
-        });
-        assertTimeoutPreemptively(HANG, () -> {
-            for (;;) {
-                try {
-                    backend.put(BUCKET, USER, "k", bytes("after"), Condition.any());
-                    break;
-                } catch (StorageUnavailableException stale) {
-                    // a connection broken by the cut, evicted now
-                }
-            }
-        });
+        // the pool replaces the connections the cut broke by itself; until then calls may meet one
+        untilAvailable(() -> backend.put(BUCKET, USER, "k", bytes("after"), Condition.any()));
         assertArrayEquals(bytes("after"), backend.get(BUCKET, USER, "k").orElseThrow().value());
         assertTrue(backend.health().healthy());
     }
@@ -97,35 +77,34 @@ class MysqlFaultsTest {
     void backendStartsWhileTheServerIsDownAndMigratesWhenItReturns() throws Exception {
         backend.close();
         proxy.cut();
-        String url = "jdbc:mysql://127.0.0.1:" + proxy.port() + "/" + database;
-        backend = new MysqlStorage(MysqlStorage.pool(url, user(), password(), 4, 2000, 5000),
-                StorageLimits.defaults(), Clock.systemUTC());
+        backend = newBackend();
         assertTimeoutPreemptively(HANG,
                 () -> assertThrows(StorageUnavailableException.class, () -> backend.get(BUCKET, USER, "k")));
 
         proxy.start();
+        untilAvailable(() -> backend.put(BUCKET, USER, "k", bytes("v"), Condition.absent()));
+        assertArrayEquals(bytes("v"), backend.get(BUCKET, USER, "k").orElseThrow().value());
+    }
+
+    private MysqlStorage newBackend() {
+        return database.backend(database.urlThrough(proxy.port()), 4, StorageLimits.defaults(), Clock.systemUTC());
+    }
+
+    /** Repeats {@code call} while it answers "unavailable"; a hang or any other error fails. */
+    private static void untilAvailable(Call call) {
         assertTimeoutPreemptively(HANG, () -> {
             for (;;) {
                 try {
-                    backend.put(BUCKET, USER, "k", bytes("v"), Condition.absent());
-                    break;
+                    call.run();
+                    return;
                 } catch (StorageUnavailableException notYet) {
-                    // the pool has not connected yet
+                    // the pool has not reconnected yet
                 }
             }
         });
-        assertArrayEquals(bytes("v"), backend.get(BUCKET, USER, "k").orElseThrow().value());
     }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String user() {
-        return TestServers.optional("MYSQL_USER", "root");
-    }
-
-    private static String password() {
-        return TestServers.optional("MYSQL_PASSWORD", "");
     }
 }
