@@ -5,6 +5,7 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
@@ -71,6 +72,8 @@ public abstract class ServerTestSupport {
                     .unpackDirectory(new File("target/exam"))
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            // keep target/exam/<id>/ (its data/log/karaf.log) to diagnose a failed run
+            keepRuntimeFolder(),
             logLevel(LogLevel.INFO),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", port),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.apache.felix.http.host", "127.0.0.1"),
