@@ -1,0 +1,349 @@
+package org.openwebapps.storage.hbase.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.openwebapps.storage.hbase.internal.RowCodec.FAMILY;
+import static org.openwebapps.storage.hbase.internal.RowCodec.META;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.NamespaceDescriptor;
+import org.apache.hadoop.hbase.NamespaceExistException;
+import org.apache.hadoop.hbase.TableExistsException;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.CheckAndMutate;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+import org.apache.hadoop.hbase.filter.ColumnRangeFilter;
+import org.openwebapps.health.HealthResult;
+import org.openwebapps.storage.ChangePage;
+import org.openwebapps.storage.KeyRange;
+import org.openwebapps.storage.Keys;
+import org.openwebapps.storage.Mutation;
+import org.openwebapps.storage.PreconditionFailedException;
+import org.openwebapps.storage.RecordNotFoundException;
+import org.openwebapps.storage.StorageBackend;
+import org.openwebapps.storage.StorageException;
+import org.openwebapps.storage.StorageLimits;
+import org.openwebapps.storage.StorageUnavailableException;
+import org.openwebapps.storage.StoredRecord;
+import org.openwebapps.storage.Timestamps;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HBase backend. A write reads the row's meta column and the written keys, checks the
+ * conditions, stamps after the row's last timestamp and applies everything with one
+ * {@code checkAndMutate} on the meta column: a concurrent writer of the same (bucket, user)
+ * makes the check fail, and the write is decided again on fresh data. Rows are atomic in HBase,
+ * so a batch is too.
+ *
+ * <p>The connection and the table are opened on first use, so the backend starts while HBase is
+ * down and recovers by itself; every call is bounded by {@code operation.timeout.ms}.
+ */
+@Component(service = StorageBackend.class, configurationPid = HBaseStorage.PID,
+        property = StorageBackend.NAME_PROPERTY + "=" + HBaseStorage.NAME)
+@Designate(ocd = HBaseStorageConfiguration.class)
+public final class HBaseStorage implements StorageBackend {
+
+    static final String PID = "org.openwebapps.storage.hbase";
+    static final String NAME = "hbase";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HBaseStorage.class);
+
+    private final Configuration configuration;
+    private final TableName tableName;
+    private final long operationTimeoutMillis;
+    private final Clock clock;
+    private final StorageLimits limits;
+    private Connection connection; // guarded by this
+    private volatile boolean tableReady;
+
+    @Activate
+    public HBaseStorage(HBaseStorageConfiguration config) {
+        this(config.zookeeper_quorum(), config.zookeeper_port(), TableName.valueOf(config.namespace(), config.table()),
+                config.operation_timeout_ms(), limits(config), Clock.systemUTC());
+        LOG.info("HBase storage configured for {} on ZooKeeper {}:{}", tableName, config.zookeeper_quorum(),
+                config.zookeeper_port());
+    }
+
+    HBaseStorage(String quorum, int port, TableName tableName, int operationTimeoutMillis, StorageLimits limits,
+            Clock clock) {
+        if (operationTimeoutMillis < 100) {
+            throw new IllegalArgumentException("operation.timeout.ms must be at least 100");
+        }
+        this.tableName = tableName;
+        this.operationTimeoutMillis = operationTimeoutMillis;
+        this.limits = limits;
+        this.clock = clock;
+        this.configuration = withBundleClassLoader(() -> {
+            Configuration conf = HBaseConfiguration.create();
+            conf.set("hbase.zookeeper.quorum", quorum);
+            conf.setInt("hbase.zookeeper.property.clientPort", port);
+            // bounded calls: a few quick retries inside the operation timeout, never HBase's
+            // default of minutes
+            conf.setInt("hbase.client.operation.timeout", operationTimeoutMillis);
+            conf.setInt("hbase.client.meta.operation.timeout", operationTimeoutMillis);
+            conf.setInt("hbase.rpc.timeout", Math.max(100, operationTimeoutMillis / 2));
+            conf.setInt("hbase.client.retries.number", 3);
+            conf.setInt("hbase.client.pause", 100);
+            conf.setInt("zookeeper.session.timeout", Math.max(operationTimeoutMillis, 10_000));
+            conf.setInt("zookeeper.recovery.retry", 1);
+            return conf;
+        });
+    }
+
+    @Deactivate
+    synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close(); // closes its ZooKeeper session and RPC threads
+            } catch (IOException e) {
+                LOG.warn("HBase storage: closing the connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    /** The client configuration (for tests that administer the cluster). */
+    Configuration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Optional<StoredRecord> get(String bucket, String user, String key) throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkKey(key);
+        byte[] qualifier = key.getBytes(UTF_8);
+        try (Table table = table()) {
+            Result result = table.get(new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier));
+            byte[] cell = result.getValue(FAMILY, qualifier);
+            return cell == null ? Optional.empty()
+                    : Optional.of(RowCodec.record(qualifier, cell)).filter(record -> !record.deleted());
+        } catch (IOException e) {
+            throw unavailable("reading", e);
+        }
+    }
+
+    @Override
+    public long write(String bucket, String user, List<Mutation> mutations) throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkMutations(mutations);
+        byte[] row = RowCodec.rowKey(bucket, user);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
+        try (Table table = table()) {
+            while (System.nanoTime() < deadline) {
+                Get get = new Get(row).addColumn(FAMILY, META);
+                for (Mutation mutation : mutations) {
+                    get.addColumn(FAMILY, mutation.key().getBytes(UTF_8));
+                }
+                Result current = table.get(get);
+                byte[] last = current.getValue(FAMILY, META);
+                for (Mutation mutation : mutations) {
+                    byte[] cell = current.getValue(FAMILY, mutation.key().getBytes(UTF_8));
+                    StoredRecord existing = cell == null ? null : RowCodec.record(mutation.key().getBytes(UTF_8), cell);
+                    if (!mutation.condition().holdsFor(existing)) {
+                        throw new PreconditionFailedException("condition " + mutation.condition().kind() + " does not hold");
+                    }
+                    if (mutation.isDelete() && (existing == null || existing.deleted())) {
+                        throw new RecordNotFoundException();
+                    }
+                }
+                long timestamp = Timestamps.next(RowCodec.timestamp(last), clock.millis());
+                Put put = new Put(row).addColumn(FAMILY, META, RowCodec.timestamp(timestamp));
+                for (Mutation mutation : mutations) {
+                    put.addColumn(FAMILY, mutation.key().getBytes(UTF_8), RowCodec.cell(timestamp, mutation.value()));
+                }
+                CheckAndMutate.Builder unchanged = CheckAndMutate.newBuilder(row);
+                CheckAndMutate checkAndPut = last == null
+                        ? unchanged.ifNotExists(FAMILY, META).build(put)
+                        : unchanged.ifEquals(FAMILY, META, last).build(put);
+                if (table.checkAndMutate(checkAndPut).isSuccess()) {
+                    return timestamp;
+                }
+                // another writer of this (bucket, user) got in first: decide again on fresh data
+            }
+        } catch (IOException e) {
+            throw unavailable("writing", e);
+        }
+        throw new StorageUnavailableException("too many concurrent writers of one (bucket, user)", null);
+    }
+
+    @Override
+    public List<String> listKeys(String bucket, String user, KeyRange range) throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkLimit(range.limit());
+        List<String> keys = new ArrayList<>();
+        for (StoredRecord record : readRow(bucket, user, range)) {
+            if (!record.deleted() && range.contains(record.key())) {
+                keys.add(record.key());
+                if (keys.size() == range.limit()) {
+                    break;
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public ChangePage changesSince(String bucket, String user, long after, int limit) throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkLimit(limit);
+        List<StoredRecord> changes = new ArrayList<>();
+        for (StoredRecord record : readRow(bucket, user, null)) {
+            if (record.timestamp() > after) {
+                changes.add(record);
+            }
+        }
+        changes.sort(Comparator.comparingLong(StoredRecord::timestamp)
+                .thenComparing(StoredRecord::key, Keys::compare));
+        return ChangePage.cut(changes, limit);
+    }
+
+    @Override
+    public HealthResult health() {
+        try (Table table = table()) {
+            table.exists(new Get(RowCodec.rowKey("health", "check")));
+            return HealthResult.ok();
+        } catch (IOException | StorageException | RuntimeException e) {
+            return HealthResult.failed("HBase unreachable");
+        }
+    }
+
+    /** The row's records in key order, narrowed to the range's prefix/start when one is given. */
+    private List<StoredRecord> readRow(String bucket, String user, KeyRange range) throws StorageException {
+        Get get = new Get(RowCodec.rowKey(bucket, user)).addFamily(FAMILY);
+        if (range != null) {
+            byte[] lower = range.prefix().getBytes(UTF_8);
+            if (range.start() != null && Keys.compare(range.start(), range.prefix()) > 0) {
+                lower = range.start().getBytes(UTF_8);
+            }
+            get.setFilter(new ColumnRangeFilter(lower.length == 0 ? new byte[] {1} : lower, true, null, false));
+        }
+        try (Table table = table()) {
+            NavigableMap<byte[], byte[]> cells = table.get(get).getFamilyMap(FAMILY);
+            List<StoredRecord> records = new ArrayList<>();
+            if (cells != null) {
+                for (Map.Entry<byte[], byte[]> cell : cells.entrySet()) {
+                    if (!Arrays.equals(cell.getKey(), META)) {
+                        records.add(RowCodec.record(cell.getKey(), cell.getValue()));
+                    }
+                }
+            }
+            return records;
+        } catch (IOException e) {
+            throw unavailable("reading", e);
+        }
+    }
+
+    /** A table handle (cheap); opens the connection and creates the table on first use. */
+    private Table table() throws StorageUnavailableException {
+        Connection open = connection();
+        if (!tableReady) {
+            createTableIfMissing(open);
+        }
+        try {
+            return open.getTable(tableName);
+        } catch (IOException e) {
+            throw unavailable("opening the table", e);
+        }
+    }
+
+    private synchronized Connection connection() throws StorageUnavailableException {
+        if (connection == null || connection.isClosed()) {
+            try {
+                connection = withBundleClassLoader(() -> {
+                    try {
+                        return ConnectionFactory.createConnection(configuration);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (IllegalStateException e) {
+                throw unavailable("connecting", e.getCause() instanceof IOException io ? io : new IOException(e));
+            }
+        }
+        return connection;
+    }
+
+    private synchronized void createTableIfMissing(Connection open) throws StorageUnavailableException {
+        if (tableReady) {
+            return;
+        }
+        try (Admin admin = open.getAdmin()) {
+            if (!admin.tableExists(tableName)) {
+                try {
+                    admin.createNamespace(NamespaceDescriptor.create(tableName.getNamespaceAsString()).build());
+                } catch (NamespaceExistException exists) {
+                    // created earlier or by another node
+                }
+                try {
+                    admin.createTable(TableDescriptorBuilder.newBuilder(tableName)
+                            .setColumnFamily(ColumnFamilyDescriptorBuilder.of(FAMILY)).build());
+                    LOG.info("HBase storage: created table {}", tableName);
+                } catch (TableExistsException exists) {
+                    // another node was faster
+                }
+            }
+            tableReady = true;
+        } catch (IOException e) {
+            throw unavailable("creating the table", e);
+        }
+    }
+
+    /**
+     * Hadoop's configuration and HBase's connection look classes up through the context class
+     * loader; inside a bundle that must be the bundle's own loader.
+     */
+    private static <T> T withBundleClassLoader(Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(HBaseStorage.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static StorageUnavailableException unavailable(String doing, IOException e) {
+        return new StorageUnavailableException("HBase failed while " + doing + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+
+    private static StorageLimits limits(HBaseStorageConfiguration config) {
+        if (config.max_value_bytes() < 1) {
+            throw new IllegalArgumentException("max.value.bytes must be at least 1");
+        }
+        if (config.zookeeper_port() < 1 || config.zookeeper_port() > 65535) {
+            throw new IllegalArgumentException("zookeeper.port must be a TCP port, got " + config.zookeeper_port());
+        }
+        return StorageLimits.defaults().withMaxValueBytes(config.max_value_bytes());
+    }
+}
