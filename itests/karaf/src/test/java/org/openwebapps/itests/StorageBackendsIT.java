@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The storage backends as Karaf features in the real distribution: the embedded one serves on a
- * fresh install, the MySQL one installs against the real server, and both install and uninstall
- * 20 times without leaking threads.
+ * fresh install, the MySQL and HBase ones install against the real servers, and each installs and
+ * uninstalls 20 times without leaking threads or ZooKeeper sessions.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -38,6 +38,7 @@ public class StorageBackendsIT extends ServerTestSupport {
 
     private static final String EMBEDDED = "openwebapps-storage-embedded";
     private static final String MYSQL = "openwebapps-storage-mysql";
+    private static final String HBASE = "openwebapps-storage-hbase";
     private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
 
     @Inject
@@ -89,15 +90,47 @@ public class StorageBackendsIT extends ServerTestSupport {
             roundTrip(awaitBackend("embedded"));
         }
 
-        // a leak would grow with the cycles; allow for pool threads that come and go
-        assertTrue("MySQL pool threads: " + threadsNamed("openwebapps-mysql") + " after, " + mysqlThreads + " before",
-                threadsNamed("openwebapps-mysql") <= mysqlThreads + 2);
-        assertTrue("H2 threads: " + threadsNamed("MVStore") + " after, " + h2Threads + " before",
-                threadsNamed("MVStore") <= h2Threads + 1);
+        // a leak grows with the cycles; pool threads that come and go get a small allowance
+        awaitThreads("MySQL pool", () -> threadsNamed("openwebapps-mysql"), mysqlThreads + 2);
+        awaitThreads("H2", () -> threadsNamed("MVStore"), h2Threads + 1);
         assertEquals("Connector/J cleanup threads", 0, threadsNamed("mysql-cj-abandoned"));
-        assertTrue("threads: " + Thread.activeCount() + " after, " + allThreads + " before",
-                Thread.activeCount() <= allThreads + 10);
+        awaitThreads("all", Thread::activeCount, allThreads + 10);
         features.uninstallFeature(MYSQL, NO_REFRESH);
+    }
+
+    @Test
+    public void hbaseBackendInstallsAndUninstallsTwentyTimesWithoutLeakingZooKeeperSessions() throws Exception {
+        configureHBase();
+        features.installFeature(HBASE, NO_REFRESH);
+        roundTrip(awaitBackend("hbase"));
+        JsonNode check = json(get("/__heartbeat__")).path("checks").path("storage.hbase");
+        assertEquals(check.toString(), "ok", check.path("status").asText());
+        int zookeeperThreads = threadsNamed("ZKClient");
+        int rpcThreads = threadsNamed("RPCClient");
+        int allThreads = Thread.activeCount();
+
+        for (int cycle = 0; cycle < 20; cycle++) {
+            features.uninstallFeature(HBASE, NO_REFRESH);
+            awaitNoBackend("hbase");
+            features.installFeature(HBASE, NO_REFRESH);
+            roundTrip(awaitBackend("hbase"));
+        }
+
+        // closed clients stop their threads asynchronously: wait for them, a leak never ends
+        awaitThreads("ZooKeeper client", () -> threadsNamed("ZKClient"), zookeeperThreads + 1);
+        awaitThreads("HBase RPC", () -> threadsNamed("RPCClient"), rpcThreads + 2);
+        awaitThreads("all", Thread::activeCount, allThreads + 10);
+        features.uninstallFeature(HBASE, NO_REFRESH);
+        awaitNoBackend("hbase");
+    }
+
+    private void configureHBase() throws Exception {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("zookeeper.quorum", requireServer("HBASE_ZK_QUORUM"));
+        properties.put("zookeeper.port", Integer.valueOf(requireServer("HBASE_ZK_PORT")));
+        properties.put("namespace", "it");
+        properties.put("table", "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        configurationAdmin.getConfiguration("org.openwebapps.storage.hbase", null).update(properties);
     }
 
     private void configureMysql() throws Exception {
@@ -146,6 +179,26 @@ public class StorageBackendsIT extends ServerTestSupport {
     private Filter filter(String name) throws Exception {
         return bundleContext.createFilter("(&(objectClass=" + StorageBackend.class.getName() + ")("
                 + StorageBackend.NAME_PROPERTY + "=" + name + "))");
+    }
+
+    /** Waits until {@code count} is at most {@code max}; the failure lists the live threads. */
+    private static void awaitThreads(String which, java.util.function.IntSupplier count, int max) {
+        await(which + " threads at most " + max, () -> new ThreadCount(count.getAsInt()), n -> n.value() <= max);
+    }
+
+    /** A thread count whose text, shown when a wait fails, is a census of the live threads. */
+    private record ThreadCount(int value) {
+        @Override
+        public String toString() {
+            return value + "; live threads: " + threadCensus();
+        }
+    }
+
+    /** Live threads grouped by name with the digits removed, for assertion messages. */
+    private static java.util.Map<String, Long> threadCensus() {
+        return Thread.getAllStackTraces().keySet().stream().collect(java.util.stream.Collectors.groupingBy(
+                thread -> thread.getName().replaceAll("[0-9]+", "#"), java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
     }
 
     private static int threadsNamed(String part) {
