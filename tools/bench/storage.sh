@@ -2,10 +2,11 @@
 # Storage backends next to their raw drivers: get, put, conditional put, atomic batch of 20,
 # changes-since of 100, with 1 and 8 threads (tools/storage-bench).
 #
-#   tools/bench/storage.sh [embedded|mysql|all] [seconds per run]
+#   tools/bench/storage.sh [embedded|mysql|hbase|all] [seconds per run]
 #
 # mysql uses the server on 127.0.0.1:3306 (root, empty password; tools/ci/start-mariadb.sh) and
-# the database owa_bench, dropped afterwards.
+# the database owa_bench, dropped afterwards. hbase uses HBASE_ZK_QUORUM/HBASE_ZK_PORT when set,
+# else starts tools/hbase/start.sh for the run; its tables are dropped afterwards.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 which=${1:-all}
@@ -21,4 +22,12 @@ for backend in embedded mysql; do
 done
 if [ "$which" = all ] || [ "$which" = mysql ]; then
     mariadb --protocol=TCP -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS owa_bench" || true
+fi
+if [ "$which" = all ] || [ "$which" = hbase ]; then
+    if [ -z "${HBASE_ZK_PORT:-}" ]; then
+        eval "$(tools/hbase/start.sh)"
+        trap tools/hbase/stop.sh EXIT
+    fi
+    java -Xmx1g -cp "$cp" org.openwebapps.tools.storagebench.HBaseBench "${HBASE_ZK_QUORUM:-127.0.0.1}" \
+        "$HBASE_ZK_PORT" "$seconds"
 fi

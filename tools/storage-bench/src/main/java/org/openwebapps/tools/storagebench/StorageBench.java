@@ -43,8 +43,11 @@ import org.openwebapps.storage.mysql.internal.MysqlStorage;
  */
 public final class StorageBench {
 
+    private StorageBench() {
+    }
+
     private static final String BUCKET = "https://bench.example";
-    private static final byte[] VALUE = "{\"origin\":\"https://app.example\",\"name\":\"An app\",\"installed\":1323880300}"
+    static final byte[] VALUE = "{\"origin\":\"https://app.example\",\"name\":\"An app\",\"installed\":1323880300}"
             .getBytes(UTF_8);
 
     interface Op {
@@ -206,7 +209,7 @@ public final class StorageBench {
         }
     }
 
-    private static void report(String name, int seconds, Op ours, Op raw) throws Exception {
+    static void report(String name, int seconds, Op ours, Op raw) throws Exception {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s %8s", name, ""));
         for (int threads : new int[] {1, 8}) {
             run(ours, threads, 1); // warm-up
@@ -252,7 +255,7 @@ public final class StorageBench {
         return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static String user(int thread) {
+    static String user(int thread) {
         return "bench-" + thread + "@example.com";
     }
 

@@ -95,7 +95,8 @@ public final class HBaseStorage implements StorageBackend {
                 config.zookeeper_port());
     }
 
-    HBaseStorage(String quorum, int port, TableName tableName, int operationTimeoutMillis, StorageLimits limits,
+    /** Outside OSGi (tests, tools/storage-bench). */
+    public HBaseStorage(String quorum, int port, TableName tableName, int operationTimeoutMillis, StorageLimits limits,
             Clock clock) {
         if (operationTimeoutMillis < 100) {
             throw new IllegalArgumentException("operation.timeout.ms must be at least 100");
@@ -126,7 +127,7 @@ public final class HBaseStorage implements StorageBackend {
     }
 
     @Deactivate
-    synchronized void close() {
+    public synchronized void close() {
         if (connection != null) {
             try {
                 connection.close(); // closes its ZooKeeper session and RPC threads
@@ -140,8 +141,8 @@ public final class HBaseStorage implements StorageBackend {
         }
     }
 
-    /** The client configuration (for tests that administer the cluster). */
-    Configuration configuration() {
+    /** The client configuration (for tests and tools that administer the cluster). */
+    public Configuration configuration() {
         return configuration;
     }
 
