@@ -36,4 +36,21 @@ public record Mutation(String key, byte[] value, Condition condition) {
     public boolean isDelete() {
         return value == null;
     }
+
+    /**
+     * Checks this mutation against the key's current state, as a backend must before applying it
+     * (under whatever makes the check and the write atomic).
+     *
+     * @param current the stored record or tombstone under the key, or {@code null}
+     * @throws PreconditionFailedException the condition does not hold
+     * @throws RecordNotFoundException     a delete of a key that has no live record
+     */
+    public void checkAgainst(StoredRecord current) throws PreconditionFailedException, RecordNotFoundException {
+        if (!condition.holdsFor(current)) {
+            throw new PreconditionFailedException("condition " + condition.kind() + " does not hold");
+        }
+        if (isDelete() && (current == null || current.deleted())) {
+            throw new RecordNotFoundException();
+        }
+    }
 }

@@ -22,8 +22,6 @@ import org.openwebapps.health.HealthResult;
 import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.KeyRange;
 import org.openwebapps.storage.Mutation;
-import org.openwebapps.storage.PreconditionFailedException;
-import org.openwebapps.storage.RecordNotFoundException;
 import org.openwebapps.storage.StorageBackend;
 import org.openwebapps.storage.StorageException;
 import org.openwebapps.storage.StorageLimits;
@@ -171,13 +169,7 @@ public class JdbcStorageBackend implements StorageBackend {
         long lastTimestamp = lockHead(connection, bucket, user);
         Map<String, StoredRecord> current = currentRecords(connection, bucket, user, mutations);
         for (Mutation mutation : mutations) {
-            StoredRecord existing = current.get(mutation.key());
-            if (!mutation.condition().holdsFor(existing)) {
-                throw new PreconditionFailedException("condition " + mutation.condition().kind() + " does not hold");
-            }
-            if (mutation.isDelete() && (existing == null || existing.deleted())) {
-                throw new RecordNotFoundException();
-            }
+            mutation.checkAgainst(current.get(mutation.key()));
         }
         long timestamp = Timestamps.next(lastTimestamp, clock.millis());
         try (PreparedStatement update = connection.prepareStatement(

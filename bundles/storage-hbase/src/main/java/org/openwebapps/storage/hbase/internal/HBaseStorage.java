@@ -39,8 +39,6 @@ import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.KeyRange;
 import org.openwebapps.storage.Keys;
 import org.openwebapps.storage.Mutation;
-import org.openwebapps.storage.PreconditionFailedException;
-import org.openwebapps.storage.RecordNotFoundException;
 import org.openwebapps.storage.StorageBackend;
 import org.openwebapps.storage.StorageException;
 import org.openwebapps.storage.StorageLimits;
@@ -181,14 +179,9 @@ public final class HBaseStorage implements StorageBackend {
                 Result current = table.get(get);
                 byte[] last = current.getValue(FAMILY, META);
                 for (Mutation mutation : mutations) {
-                    byte[] cell = current.getValue(FAMILY, mutation.key().getBytes(UTF_8));
-                    StoredRecord existing = cell == null ? null : RowCodec.record(mutation.key().getBytes(UTF_8), cell);
-                    if (!mutation.condition().holdsFor(existing)) {
-                        throw new PreconditionFailedException("condition " + mutation.condition().kind() + " does not hold");
-                    }
-                    if (mutation.isDelete() && (existing == null || existing.deleted())) {
-                        throw new RecordNotFoundException();
-                    }
+                    byte[] qualifier = mutation.key().getBytes(UTF_8);
+                    byte[] cell = current.getValue(FAMILY, qualifier);
+                    mutation.checkAgainst(cell == null ? null : RowCodec.record(qualifier, cell));
                 }
                 long timestamp = Timestamps.next(RowCodec.timestamp(last), clock.millis());
                 Put put = new Put(row).addColumn(FAMILY, META, RowCodec.timestamp(timestamp));
