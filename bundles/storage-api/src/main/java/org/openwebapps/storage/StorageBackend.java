@@ -65,6 +65,39 @@ public interface StorageBackend {
     ChangePage changesSince(String bucket, String user, long after, int limit) throws StorageException;
 
     /**
+     * The current record of {@code key} (as {@link #get}) and the changes after {@code after} (as
+     * {@link #changesSince}), in one round trip where the backend can: a sync poll reads its
+     * collection's header record and what changed since the client last looked. The two parts
+     * are read one after the other, not as one snapshot. This default makes the two calls.
+     */
+    default RecordAndChanges getWithChangesSince(String bucket, String user, String key, long after, int limit)
+            throws StorageException {
+        return new RecordAndChanges(get(bucket, user, key), changesSince(bucket, user, after, limit));
+    }
+
+    /**
+     * Applies records exactly as another backend stored them: the same timestamps (so the same
+     * ETags), tombstones included. For mirroring and replay: idempotent, and a record not newer
+     * than the stored state of its key is ignored, so replaying twice or late does no harm. The
+     * (bucket, user)'s last timestamp becomes at least the newest applied, so later writes here
+     * stamp after it.
+     *
+     * @param records at most the batch limit, distinct keys
+     */
+    void replicate(String bucket, String user, List<StoredRecord> records) throws StorageException;
+
+    /**
+     * Lists the owners holding records or tombstones, in an order of the backend's choosing that
+     * is the same from call to call. For whole-store work (consistency checks, repair), not for
+     * request paths.
+     *
+     * @param after the last owner of the previous page, or {@code null} for the first page
+     * @param limit the page size, at least 1, at most {@link StorageLimits#maxListLimit()}
+     * @return at most {@code limit} owners; fewer means there are no more
+     */
+    List<Owner> owners(Owner after, int limit) throws StorageException;
+
+    /**
      * @return whether the backend can serve now; must answer within a few seconds and never throw
      */
     HealthResult health();

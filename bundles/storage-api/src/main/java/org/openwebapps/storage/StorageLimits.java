@@ -64,6 +64,27 @@ public record StorageLimits(int maxValueBytes, int maxBatchSize, int maxListLimi
         }
     }
 
+    /** The records of {@link StorageBackend#replicate}: like a write's mutations, with valid timestamps. */
+    public void checkRecords(List<StoredRecord> records) throws InvalidRequestException {
+        if (records == null || records.size() > maxBatchSize) {
+            throw new InvalidRequestException("a replication holds at most " + maxBatchSize + " records");
+        }
+        Set<String> keys = new HashSet<>();
+        for (StoredRecord record : records) {
+            checkKey(record.key());
+            if (!keys.add(record.key())) {
+                throw new InvalidRequestException("a key appears twice in one replication");
+            }
+            if (record.timestamp() <= 0 || record.timestamp() % Timestamps.RESOLUTION_MILLIS != 0) {
+                throw new InvalidRequestException("a replicated timestamp must be a positive multiple of "
+                        + Timestamps.RESOLUTION_MILLIS + " ms");
+            }
+            if (!record.deleted() && record.value().length > maxValueBytes) {
+                throw new InvalidRequestException("value larger than " + maxValueBytes + " bytes");
+            }
+        }
+    }
+
     public void checkLimit(int limit) throws InvalidRequestException {
         if (limit < 1 || limit > maxListLimit) {
             throw new InvalidRequestException("limit must be between 1 and " + maxListLimit + ", got " + limit);

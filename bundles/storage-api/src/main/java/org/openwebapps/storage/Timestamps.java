@@ -25,8 +25,12 @@ public final class Timestamps {
      *         clock has not passed {@code last} (standing still or stepped back)
      */
     public static long next(long last, long now) {
-        long truncated = now - Math.floorMod(now, RESOLUTION_MILLIS);
-        return Math.max(truncated, last + RESOLUTION_MILLIS);
+        return Math.max(truncate(now), last + RESOLUTION_MILLIS);
+    }
+
+    /** @return {@code now} rounded down to a multiple of {@link #RESOLUTION_MILLIS} */
+    public static long truncate(long now) {
+        return now - Math.floorMod(now, RESOLUTION_MILLIS);
     }
 
     /** @return the ETag of a record written at {@code timestamp} */

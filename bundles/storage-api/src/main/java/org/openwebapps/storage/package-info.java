@@ -6,10 +6,10 @@
  * and register it as a service; they must pass the conformance suite shipped in this module's
  * test-jar. Callers see only the types of this package: no vendor exception crosses it.
  *
- * <p>Backends import this package with the consumer range {@code [1.0,2.0)}.
+ * <p>Backends import this package with the consumer range {@code [3.0,4.0)}.
  */
 @Export
-@Version("1.0.0")
+@Version("3.1.0")
 package org.openwebapps.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,11 +15,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,6 +69,89 @@ public abstract class StorageBackendConformance {
         clock.useSystemTime();
         bucket = "https://app-" + UUID.randomUUID() + ".example";
         user = "user-" + UUID.randomUUID() + "@example.com";
+    }
+
+    // --- replication (mirrors and replays) ---------------------------------------------------------
+
+    @Test
+    void replicatedRecordsKeepTheirTimestampsEtagsAndTombstones() throws Exception {
+        long t = Timestamps.truncate(System.currentTimeMillis()) - 60_000;
+        backend.replicate(bucket, user, List.of(StoredRecord.live("a", bytes("A"), t),
+                StoredRecord.live("b", bytes("B"), t), StoredRecord.tombstone("gone", t)));
+
+        StoredRecord a = backend.get(bucket, user, "a").orElseThrow();
+        assertEquals(t, a.timestamp());
+        assertEquals(Timestamps.etag(t), a.etag());
+        assertArrayEquals(bytes("A"), a.value());
+        assertEquals(Optional.empty(), backend.get(bucket, user, "gone"));
+        ChangePage changes = backend.changesSince(bucket, user, t - 10, 10);
+        assertEquals(List.of("a", "b", "gone"), changes.records().stream().map(StoredRecord::key).toList());
+        assertTrue(changes.records().get(2).deleted());
+    }
+
+    @Test
+    void replicationIsIdempotentAndNeverGoesBack() throws Exception {
+        long t = Timestamps.truncate(System.currentTimeMillis());
+        StoredRecord newer = StoredRecord.live("k", bytes("new"), t + 20);
+        backend.replicate(bucket, user, List.of(newer));
+        backend.replicate(bucket, user, List.of(newer)); // replayed twice
+        backend.replicate(bucket, user, List.of(StoredRecord.live("k", bytes("old"), t))); // late and older
+
+        StoredRecord stored = backend.get(bucket, user, "k").orElseThrow();
+        assertArrayEquals(bytes("new"), stored.value());
+        assertEquals(t + 20, stored.timestamp());
+    }
+
+    @Test
+    void writesAfterAReplicationStampAfterIt() throws Exception {
+        long future = Timestamps.truncate(System.currentTimeMillis()) + 3_600_000; // the primary's clock ran ahead
+        backend.replicate(bucket, user, List.of(StoredRecord.live("k", bytes("mirrored"), future)));
+
+        long written = backend.put(bucket, user, "other", bytes("local"), Condition.any());
+        assertTrue(written > future, "stamped " + written + " after " + future);
+        assertEquals(future, backend.get(bucket, user, "k").orElseThrow().timestamp());
+    }
+
+    @Test
+    void replicationChecksItsInput() {
+        long t = Timestamps.truncate(System.currentTimeMillis());
+        assertThrows(InvalidRequestException.class, () -> backend.replicate(bucket, user,
+                List.of(StoredRecord.live("k", bytes("v"), t), StoredRecord.live("k", bytes("w"), t))));
+        assertThrows(InvalidRequestException.class,
+                () -> backend.replicate(bucket, user, List.of(StoredRecord.live("k", bytes("v"), t + 3))));
+        assertThrows(InvalidRequestException.class, () -> backend.replicate(bucket, user,
+                List.of(StoredRecord.live("k", new byte[MAX_VALUE_BYTES + 1], t))));
+    }
+
+    // --- owners (whole-store checks) ----------------------------------------------------------------
+
+    @Test
+    void ownersPageThroughEveryOwnerOnce() throws Exception {
+        List<Owner> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(new Owner(bucket, "owner-" + i + "-" + user));
+        }
+        for (Owner owner : written.subList(0, 4)) {
+            backend.put(owner.bucket(), owner.user(), "k", bytes("v"), Condition.any());
+        }
+        Owner replicated = written.get(4);
+        backend.replicate(replicated.bucket(), replicated.user(),
+                List.of(StoredRecord.live("k", bytes("v"), Timestamps.truncate(System.currentTimeMillis()))));
+        backend.delete(written.get(0).bucket(), written.get(0).user(), "k", Condition.any()); // a tombstone is data
+
+        List<Owner> listed = new ArrayList<>();
+        Owner after = null;
+        while (true) {
+            List<Owner> page = backend.owners(after, 3);
+            listed.addAll(page);
+            if (page.size() < 3) {
+                break;
+            }
+            after = page.get(page.size() - 1);
+        }
+        assertEquals(new HashSet<>(listed).size(), listed.size(), "no owner twice");
+        assertTrue(listed.containsAll(written), "every owner listed");
+        assertThrows(InvalidRequestException.class, () -> backend.owners(null, 0));
     }
 
     // --- round trips ---------------------------------------------------------------------------
@@ -242,11 +327,7 @@ public abstract class StorageBackendConformance {
     @Test
     void changesAreOrderedIncludeTombstonesAndPagesNeverSplitATimestamp() throws Exception {
         long t1 = backend.put(bucket, user, "solo", bytes("1"), Condition.any());
-        List<Mutation> group = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            group.add(Mutation.put("g" + i, bytes("g")));
-        }
-        long t2 = backend.write(bucket, user, group);
+        long t2 = writeGroup(5);
         long t3 = backend.delete(bucket, user, "solo", Condition.any());
         long t4 = backend.put(bucket, user, "last", bytes("4"), Condition.any());
 
@@ -285,6 +366,35 @@ public abstract class StorageBackendConformance {
             assertEquals(all.records(), walked, "page size " + limit);
         }
         assertEquals(List.of(), backend.changesSince(bucket, user, t4, 10).records());
+    }
+
+    @Test
+    void aRecordAndTheChangesAfterATimeAreReadTogether() throws Exception {
+        long t1 = backend.put(bucket, user, "meta", bytes("{\"uuid\":\"u1\"}"), Condition.any());
+        long t2 = writeGroup(5);
+        long t3 = backend.delete(bucket, user, "g0", Condition.any());
+
+        // whatever the key's state, the time and the page size: what the two reads answer apart
+        for (String key : List.of("meta", "g0", "g1", "missing")) {
+            for (long after : List.of(0L, t1, t2, t3)) {
+                for (int limit : List.of(1, 3, 6, 100)) {
+                    RecordAndChanges together = backend.getWithChangesSince(bucket, user, key, after, limit);
+                    String what = key + " after " + after + " by " + limit;
+                    assertEquals(backend.get(bucket, user, key), together.record(), what);
+                    assertEquals(backend.changesSince(bucket, user, after, limit), together.changes(), what);
+                }
+            }
+        }
+        // a poll that finds nothing new: the header record and an empty last page
+        RecordAndChanges poll = backend.getWithChangesSince(bucket, user, "meta", t3, 10);
+        assertEquals(t1, poll.record().orElseThrow().timestamp());
+        assertEquals(List.of(), poll.changes().records());
+        assertFalse(poll.changes().more());
+        assertEquals(Optional.empty(), backend.getWithChangesSince(bucket, "nobody-" + user, "meta", 0, 10).record());
+
+        assertThrows(InvalidRequestException.class,
+                () -> backend.getWithChangesSince(bucket, user, "k".repeat(257), 0, 10));
+        assertThrows(InvalidRequestException.class, () -> backend.getWithChangesSince(bucket, user, "meta", 0, 0));
     }
 
     // --- odd input --------------------------------------------------------------------------------
@@ -339,16 +449,21 @@ public abstract class StorageBackendConformance {
     void concurrentConditionalIncrementsLoseNoUpdate() throws Exception {
         int threads = 8;
         int incrementsEach = 20;
-        backend.put(bucket, user, "counter", bytes("0"), Condition.any());
+        Set<Long> stamps = ConcurrentHashMap.newKeySet();
+        stamps.add(backend.put(bucket, user, "counter", bytes("0"), Condition.any()));
         AtomicInteger conflicts = new AtomicInteger();
         runConcurrently(threads, () -> {
             for (int i = 0; i < incrementsEach; i++) {
                 for (;;) {
                     StoredRecord current = backend.get(bucket, user, "counter").orElseThrow();
                     int value = Integer.parseInt(new String(current.value(), UTF_8));
+                    for (int pause = ThreadLocalRandom.current().nextInt(4); pause > 0; pause--) {
+                        backend.get(bucket, user, "counter"); // a slow client: others write meanwhile
+                    }
                     try {
-                        backend.put(bucket, user, "counter", bytes(String.valueOf(value + 1)),
+                        long stamp = backend.put(bucket, user, "counter", bytes(String.valueOf(value + 1)),
                                 Condition.match(current.etag()));
+                        assertTrue(stamps.add(stamp), "timestamp " + stamp + " stamped twice");
                         break;
                     } catch (PreconditionFailedException lost) {
                         conflicts.incrementAndGet();
@@ -388,6 +503,15 @@ public abstract class StorageBackendConformance {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
+
+    /** Writes keys g0, g1, ... in one batch: a group of records sharing one timestamp. */
+    private long writeGroup(int size) throws StorageException {
+        List<Mutation> group = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            group.add(Mutation.put("g" + i, bytes("g")));
+        }
+        return backend.write(bucket, user, group);
+    }
 
     protected static byte[] bytes(String text) {
         return text.getBytes(UTF_8);

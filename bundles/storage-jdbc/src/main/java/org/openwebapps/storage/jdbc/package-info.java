@@ -10,7 +10,7 @@
  * them the same way.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openwebapps.storage.jdbc;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,7 +25,9 @@ import org.apache.hadoop.hbase.zookeeper.MiniZooKeeperCluster;
  * mode). Writes the ZooKeeper client port to a file once {@code hbase:meta} can be read; until
  * then clients must not connect.
  *
- * <p>Usage: {@code HBaseStandalone <data directory> <port file>}. Exits with status 1 on any
+ * <p>Usage: {@code HBaseStandalone <data directory> <port file> [<ZooKeeper port>]}. With a port
+ * (a restart after the process was killed), ZooKeeper listens there again, so clients configured
+ * for it reconnect, and the data directory's tables are recovered. Exits with status 1 on any
  * startup failure (ZooKeeper's non-daemon threads would otherwise keep a broken JVM alive).
  */
 public final class HBaseStandalone {
@@ -34,19 +36,20 @@ public final class HBaseStandalone {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: HBaseStandalone <data directory> <port file>");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: HBaseStandalone <data directory> <port file> [<ZooKeeper port>]");
             System.exit(2);
         }
         try {
-            start(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath());
+            start(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(),
+                    args.length == 3 ? Integer.parseInt(args[2]) : 0);
         } catch (Throwable e) {
             e.printStackTrace();
             System.exit(1);
         }
     }
 
-    private static void start(Path dir, Path portFile) throws Exception {
+    private static void start(Path dir, Path portFile, int port) throws Exception {
         Configuration conf = HBaseConfiguration.create();
         conf.set("hbase.cluster.distributed", "false");
         conf.set("hbase.rootdir", dir.resolve("root").toUri().toString());
@@ -62,8 +65,13 @@ public final class HBaseStandalone {
         conf.setInt("hbase.master.wait.on.regionservers.mintostart", 1);
         conf.setInt("hbase.master.wait.on.regionservers.maxtostart", 1);
         conf.setInt("hbase.regionserver.msginterval", 500);
+        // a killed region server is declared dead when its ZooKeeper session expires: seconds
+        conf.setInt("zookeeper.session.timeout", 6000);
 
         MiniZooKeeperCluster zookeeper = new MiniZooKeeperCluster(conf);
+        if (port > 0) {
+            zookeeper.setDefaultClientPort(port);
+        }
         int zkPort = zookeeper.startup(new File(dir.resolve("zookeeper").toString()));
         conf.setInt("hbase.zookeeper.property.clientPort", zkPort);
 

@@ -5,6 +5,7 @@ import static org.openwebapps.storage.hbase.internal.RowCodec.FAMILY;
 import static org.openwebapps.storage.hbase.internal.RowCodec.META;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -30,15 +32,20 @@ import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.hadoop.hbase.filter.ColumnRangeFilter;
 import org.apache.hadoop.hbase.ipc.NettyRpcClientConfigHelper;
 import org.openwebapps.health.HealthResult;
 import org.openwebapps.storage.ChangePage;
+import org.openwebapps.storage.Condition;
 import org.openwebapps.storage.KeyRange;
 import org.openwebapps.storage.Keys;
 import org.openwebapps.storage.Mutation;
+import org.openwebapps.storage.Owner;
+import org.openwebapps.storage.RecordAndChanges;
 import org.openwebapps.storage.StorageBackend;
 import org.openwebapps.storage.StorageException;
 import org.openwebapps.storage.StorageLimits;
@@ -58,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * The HBase backend. A write reads the row's meta column and the written keys, checks the
  * conditions, stamps after the row's last timestamp and applies everything with one
  * {@code checkAndMutate} on the meta column: a concurrent writer of the same (bucket, user)
- * makes the check fail, and the write is decided again on fresh data. Rows are atomic in HBase,
+ * makes the check fail, and the write is decided again on fresh data. Unconditional puts to a
+ * row this node wrote last skip the read. Rows are atomic in HBase,
  * so a batch is too.
  *
  * <p>The connection and the table are opened on first use, so the backend starts while HBase is
@@ -73,11 +81,14 @@ public final class HBaseStorage implements StorageBackend {
     static final String NAME = "hbase";
 
     private static final Logger LOG = LoggerFactory.getLogger(HBaseStorage.class);
+    private static final int LAST_WRITTEN_ROWS = 100_000;
 
     private final Configuration configuration;
     private final TableName tableName;
     private final long operationTimeoutMillis;
     private final Clock clock;
+    /** Rows this node wrote, with the meta cell it wrote: a guess that spares unconditional puts a read. */
+    private final Map<ByteBuffer, byte[]> lastWritten = new ConcurrentHashMap<>();
     private final StorageLimits limits;
     private Connection connection; // guarded by this
     private volatile boolean tableReady;
@@ -155,13 +166,16 @@ public final class HBaseStorage implements StorageBackend {
         limits.checkKey(key);
         byte[] qualifier = key.getBytes(UTF_8);
         try (Table table = table()) {
-            Result result = table.get(new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier));
-            byte[] cell = result.getValue(FAMILY, qualifier);
-            return cell == null ? Optional.empty()
-                    : Optional.of(RowCodec.record(qualifier, cell)).filter(record -> !record.deleted());
+            return liveRecord(table.get(new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier)), qualifier);
         } catch (IOException e) {
             throw unavailable("reading", e);
         }
+    }
+
+    private static Optional<StoredRecord> liveRecord(Result result, byte[] qualifier) {
+        byte[] cell = result.getValue(FAMILY, qualifier);
+        return cell == null ? Optional.empty()
+                : Optional.of(RowCodec.record(qualifier, cell)).filter(record -> !record.deleted());
     }
 
     @Override
@@ -169,30 +183,36 @@ public final class HBaseStorage implements StorageBackend {
         limits.checkNames(bucket, user);
         limits.checkMutations(mutations);
         byte[] row = RowCodec.rowKey(bucket, user);
+        ByteBuffer rowId = ByteBuffer.wrap(row);
+        boolean blind = mutations.stream().allMatch(m -> !m.isDelete() && m.condition().kind() == Condition.Kind.ANY);
+        // Unconditional puts need no record, only the row's last timestamp: when this node wrote
+        // the row last, its remembered value is tried first, and the checkAndMutate is the only
+        // call. A stale guess fails the check like any concurrent writer, and the loop reads.
+        byte[] guess = blind ? lastWritten.get(rowId) : null;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
         try (Table table = table()) {
             while (System.nanoTime() < deadline) {
-                Get get = new Get(row).addColumn(FAMILY, META);
-                for (Mutation mutation : mutations) {
-                    get.addColumn(FAMILY, mutation.key().getBytes(UTF_8));
+                byte[] last = guess;
+                if (last == null) {
+                    Result current = readCells(table, row, mutations.stream().map(Mutation::key).toList());
+                    last = current.getValue(FAMILY, META);
+                    for (Mutation mutation : mutations) {
+                        byte[] qualifier = mutation.key().getBytes(UTF_8);
+                        byte[] cell = current.getValue(FAMILY, qualifier);
+                        mutation.checkAgainst(cell == null ? null : RowCodec.record(qualifier, cell));
+                    }
                 }
-                Result current = table.get(get);
-                byte[] last = current.getValue(FAMILY, META);
-                for (Mutation mutation : mutations) {
-                    byte[] qualifier = mutation.key().getBytes(UTF_8);
-                    byte[] cell = current.getValue(FAMILY, qualifier);
-                    mutation.checkAgainst(cell == null ? null : RowCodec.record(qualifier, cell));
-                }
+                guess = null;
                 long timestamp = Timestamps.next(RowCodec.timestamp(last), clock.millis());
-                Put put = new Put(row).addColumn(FAMILY, META, RowCodec.timestamp(timestamp));
+                // The cells carry the write's timestamp as their HBase timestamp too, so "changed
+                // since" is a time-range read on the region server, not a read of the whole row.
+                Put put = new Put(row).addColumn(FAMILY, META, timestamp, RowCodec.timestamp(timestamp));
                 for (Mutation mutation : mutations) {
-                    put.addColumn(FAMILY, mutation.key().getBytes(UTF_8), RowCodec.cell(timestamp, mutation.value()));
+                    put.addColumn(FAMILY, mutation.key().getBytes(UTF_8), timestamp,
+                            RowCodec.cell(timestamp, mutation.value()));
                 }
-                CheckAndMutate.Builder unchanged = CheckAndMutate.newBuilder(row);
-                CheckAndMutate checkAndPut = last == null
-                        ? unchanged.ifNotExists(FAMILY, META).build(put)
-                        : unchanged.ifEquals(FAMILY, META, last).build(put);
-                if (table.checkAndMutate(checkAndPut).isSuccess()) {
+                if (putIfMetaIs(table, row, last, put)) {
+                    remember(rowId, RowCodec.timestamp(timestamp));
                     return timestamp;
                 }
                 // another writer of this (bucket, user) got in first: decide again on fresh data
@@ -200,7 +220,78 @@ public final class HBaseStorage implements StorageBackend {
         } catch (IOException e) {
             throw unavailable("writing", e);
         }
-        throw new StorageUnavailableException("too many concurrent writers of one (bucket, user)", null);
+        throw new StorageUnavailableException("no write settled within " + operationTimeoutMillis
+                + " ms (HBase slow, or this (bucket, user) contended)", null);
+    }
+
+    @Override
+    public void replicate(String bucket, String user, List<StoredRecord> records) throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkRecords(records);
+        if (records.isEmpty()) {
+            return;
+        }
+        byte[] row = RowCodec.rowKey(bucket, user);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
+        try (Table table = table()) {
+            while (System.nanoTime() < deadline) {
+                Result current = readCells(table, row, records.stream().map(StoredRecord::key).toList());
+                byte[] last = current.getValue(FAMILY, META);
+                long head = RowCodec.timestamp(last);
+                Put put = new Put(row);
+                for (StoredRecord record : records) {
+                    byte[] qualifier = record.key().getBytes(UTF_8);
+                    byte[] cell = current.getValue(FAMILY, qualifier);
+                    if (cell == null || RowCodec.record(qualifier, cell).timestamp() < record.timestamp()) {
+                        put.addColumn(FAMILY, qualifier, record.timestamp(),
+                                RowCodec.cell(record.timestamp(), record.deleted() ? null : record.value()));
+                    }
+                    head = Math.max(head, record.timestamp());
+                }
+                if (head != RowCodec.timestamp(last)) {
+                    put.addColumn(FAMILY, META, head, RowCodec.timestamp(head));
+                }
+                if (put.isEmpty()) {
+                    return; // everything already there: a replay
+                }
+                if (putIfMetaIs(table, row, last, put)) {
+                    remember(ByteBuffer.wrap(row), RowCodec.timestamp(head));
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("replicating", e);
+        }
+        throw new StorageUnavailableException("no write settled within " + operationTimeoutMillis
+                + " ms (HBase slow, or this (bucket, user) contended)", null);
+    }
+
+    /** The row's meta cell and the cells of {@code keys}, in one read. */
+    private static Result readCells(Table table, byte[] row, List<String> keys) throws IOException {
+        Get get = new Get(row).addColumn(FAMILY, META);
+        for (String key : keys) {
+            get.addColumn(FAMILY, key.getBytes(UTF_8));
+        }
+        return table.get(get);
+    }
+
+    /**
+     * Applies {@code put} if the row's meta cell still holds {@code last} (absent when null): the
+     * one atomic step of every write. False when another writer of the row got in first.
+     */
+    private static boolean putIfMetaIs(Table table, byte[] row, byte[] last, Put put) throws IOException {
+        CheckAndMutate.Builder unchanged = CheckAndMutate.newBuilder(row);
+        CheckAndMutate checkAndPut = last == null
+                ? unchanged.ifNotExists(FAMILY, META).build(put)
+                : unchanged.ifEquals(FAMILY, META, last).build(put);
+        return table.checkAndMutate(checkAndPut).isSuccess();
+    }
+
+    private void remember(ByteBuffer rowId, byte[] lastTimestamp) {
+        if (lastWritten.size() >= LAST_WRITTEN_ROWS) {
+            lastWritten.clear(); // a bound, not an LRU: a miss costs one read
+        }
+        lastWritten.put(rowId, lastTimestamp);
     }
 
     @Override
@@ -208,7 +299,7 @@ public final class HBaseStorage implements StorageBackend {
         limits.checkNames(bucket, user);
         limits.checkLimit(range.limit());
         List<String> keys = new ArrayList<>();
-        for (StoredRecord record : readRow(bucket, user, range)) {
+        for (StoredRecord record : readRow(bucket, user, range, -1)) {
             if (!record.deleted() && range.contains(record.key())) {
                 keys.add(record.key());
                 if (keys.size() == range.limit()) {
@@ -223,8 +314,29 @@ public final class HBaseStorage implements StorageBackend {
     public ChangePage changesSince(String bucket, String user, long after, int limit) throws StorageException {
         limits.checkNames(bucket, user);
         limits.checkLimit(limit);
+        return changePage(readRow(bucket, user, null, after), after, limit);
+    }
+
+    /** Two Gets of one row in one call: the client sends them to its region server as one request. */
+    @Override
+    public RecordAndChanges getWithChangesSince(String bucket, String user, String key, long after, int limit)
+            throws StorageException {
+        limits.checkNames(bucket, user);
+        limits.checkKey(key);
+        limits.checkLimit(limit);
+        byte[] qualifier = key.getBytes(UTF_8);
+        Get record = new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier);
+        try (Table table = table()) {
+            Result[] results = table.get(List.of(record, rowGet(bucket, user, null, after)));
+            return new RecordAndChanges(liveRecord(results[0], qualifier), changePage(records(results[1]), after, limit));
+        } catch (IOException e) {
+            throw unavailable("reading", e);
+        }
+    }
+
+    private static ChangePage changePage(List<StoredRecord> row, long after, int limit) {
         List<StoredRecord> changes = new ArrayList<>();
-        for (StoredRecord record : readRow(bucket, user, null)) {
+        for (StoredRecord record : row) {
             if (record.timestamp() > after) {
                 changes.add(record);
             }
@@ -232,6 +344,25 @@ public final class HBaseStorage implements StorageBackend {
         changes.sort(Comparator.comparingLong(StoredRecord::timestamp)
                 .thenComparing(StoredRecord::key, Keys::compare));
         return ChangePage.cut(changes, limit);
+    }
+
+    @Override
+    public List<Owner> owners(Owner after, int limit) throws StorageException {
+        limits.checkLimit(limit);
+        // every row has its meta cell; row keys order owners by their hash prefix
+        Scan scan = new Scan().addColumn(FAMILY, META).setLimit(limit).setCaching(limit);
+        if (after != null) {
+            scan.withStartRow(RowCodec.rowKey(after.bucket(), after.user()), false);
+        }
+        List<Owner> owners = new ArrayList<>();
+        try (Table table = table(); ResultScanner scanner = table.getScanner(scan)) {
+            for (Result row : scanner) {
+                owners.add(RowCodec.owner(row.getRow()));
+            }
+            return owners;
+        } catch (IOException e) {
+            throw unavailable("listing owners", e);
+        }
     }
 
     @Override
@@ -244,9 +375,29 @@ public final class HBaseStorage implements StorageBackend {
         }
     }
 
-    /** The row's records in key order, narrowed to the range's prefix/start when one is given. */
-    private List<StoredRecord> readRow(String bucket, String user, KeyRange range) throws StorageException {
+    /**
+     * The row's records in key order, narrowed to the range's prefix/start when one is given.
+     *
+     * @param after only cells written after this timestamp (their HBase timestamp is the write's),
+     *              or -1 for all
+     */
+    private List<StoredRecord> readRow(String bucket, String user, KeyRange range, long after) throws StorageException {
+        try (Table table = table()) {
+            return records(table.get(rowGet(bucket, user, range, after)));
+        } catch (IOException e) {
+            throw unavailable("reading", e);
+        }
+    }
+
+    private static Get rowGet(String bucket, String user, KeyRange range, long after) {
         Get get = new Get(RowCodec.rowKey(bucket, user)).addFamily(FAMILY);
+        if (after >= 0) {
+            try {
+                get.setTimeRange(after + 1, Long.MAX_VALUE);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("invalid time range after " + after, e);
+            }
+        }
         if (range != null) {
             byte[] lower = range.prefix().getBytes(UTF_8);
             if (range.start() != null && Keys.compare(range.start(), range.prefix()) > 0) {
@@ -254,20 +405,21 @@ public final class HBaseStorage implements StorageBackend {
             }
             get.setFilter(new ColumnRangeFilter(lower.length == 0 ? new byte[] {1} : lower, true, null, false));
         }
-        try (Table table = table()) {
-            NavigableMap<byte[], byte[]> cells = table.get(get).getFamilyMap(FAMILY);
-            List<StoredRecord> records = new ArrayList<>();
-            if (cells != null) {
-                for (Map.Entry<byte[], byte[]> cell : cells.entrySet()) {
-                    if (!Arrays.equals(cell.getKey(), META)) {
-                        records.add(RowCodec.record(cell.getKey(), cell.getValue()));
-                    }
+        return get;
+    }
+
+    /** The records among a row's cells, in key order (the meta cell is the row's own). */
+    private static List<StoredRecord> records(Result row) {
+        NavigableMap<byte[], byte[]> cells = row.getFamilyMap(FAMILY);
+        List<StoredRecord> records = new ArrayList<>();
+        if (cells != null) {
+            for (Map.Entry<byte[], byte[]> cell : cells.entrySet()) {
+                if (!Arrays.equals(cell.getKey(), META)) {
+                    records.add(RowCodec.record(cell.getKey(), cell.getValue()));
                 }
             }
-            return records;
-        } catch (IOException e) {
-            throw unavailable("reading", e);
         }
+        return records;
     }
 
     /** A table handle (cheap); opens the connection and creates the table on first use. */

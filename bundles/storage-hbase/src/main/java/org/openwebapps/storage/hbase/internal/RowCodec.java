@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
+import org.openwebapps.storage.Owner;
 import org.openwebapps.storage.StoredRecord;
 
 /**
@@ -39,6 +40,16 @@ final class RowCodec {
         ByteBuffer names = ByteBuffer.allocate(b.length + 1 + u.length).put(b).put((byte) 0).put(u);
         byte[] hash = md5(names.array());
         return ByteBuffer.allocate(4 + names.capacity()).put(hash, 0, 4).put(names.array()).array();
+    }
+
+    /** The owner of a row, read back from its key. */
+    static Owner owner(byte[] rowKey) {
+        int separator = 4;
+        while (rowKey[separator] != 0) {
+            separator++;
+        }
+        return new Owner(new String(rowKey, 4, separator - 4, UTF_8),
+                new String(rowKey, separator + 1, rowKey.length - separator - 1, UTF_8));
     }
 
     static byte[] cell(long timestamp, byte[] value) {

@@ -70,7 +70,8 @@ public final class MysqlStorage extends JdbcStorageBackend {
             mysql.setConnectTimeout(connectTimeoutMs);
             mysql.setSocketTimeout(socketTimeoutMs);
             mysql.setCreateDatabaseIfNotExist(true);
-            mysql.setRewriteBatchedStatements(true);
+            // writes are multi-statement scripts of bound parameters (MysqlDialect): one round trip each
+            mysql.setAllowMultiQueries(true);
             // answer autocommit/isolation queries from the driver's state instead of a round trip
             mysql.setUseLocalSessionState(true);
         } catch (SQLException e) {
