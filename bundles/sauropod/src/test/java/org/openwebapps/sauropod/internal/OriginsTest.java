@@ -1,0 +1,32 @@
+package org.openwebapps.sauropod.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Optional;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OriginsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "https://MyApps.Example, https://myapps.example",
+        "myapps.example, https://myapps.example",
+        "HTTP://myapps.example:80, http://myapps.example",
+        "https://myapps.example:443/, https://myapps.example",
+        "http://localhost:8080, http://localhost:8080",
+        "app://packaged.example, app://packaged.example",
+    })
+    void normalised(String audience, String bucket) {
+        assertEquals(Optional.of(bucket), Origins.normalise(audience));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "https://a.example/path", "https://a.example?x=1", "https://u@a.example",
+            "ftp://a.example", "https://", "https://a.example#f", "%%%"})
+    void notOrigins(String audience) {
+        assertEquals(Optional.empty(), Origins.normalise(audience));
+    }
+}
