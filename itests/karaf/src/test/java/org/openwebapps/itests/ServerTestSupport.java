@@ -16,6 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -26,15 +31,20 @@ import javax.inject.Inject;
 import org.junit.Assume;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Base of every container test: boots the built distribution (one fresh unpack per test class)
@@ -47,14 +57,24 @@ public abstract class ServerTestSupport {
     protected static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static final String HTTP_PORT = "openwebapps.itest.http.port";
-    /** Path of the test resource jar, set by Maven in the test JVM. */
-    private static final String TEST_RESOURCE = "openwebapps.itest.testresource";
-    /** Its URL, as the container sees it. */
-    private static final String TEST_RESOURCE_URL = "openwebapps.itest.testresource.url";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Bundles the tests install into the container: Maven sets {@code openwebapps.itest.<name>}
+     * to each jar's path in the test JVM; the container sees {@code openwebapps.itest.<name>.url}.
+     */
+    protected static final String TEST_RESOURCE = "testresource";
+    protected static final String AUTH_EXAMPLE = "authexample";
+    private static final List<String> TEST_BUNDLES = List.of(TEST_RESOURCE, AUTH_EXAMPLE);
+    /** Decimals as written (AppSync's "1764161858.50" keeps its scale; as a double it would lose the 0). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     @Inject
     protected BundleContext bundleContext;
+
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    private int revisions;
 
     protected final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -65,7 +85,7 @@ public abstract class ServerTestSupport {
     public Option[] configuration() {
         String distribution = requiredProperty("openwebapps.distribution");
         String port = String.valueOf(freePort());
-        return new Option[] {
+        List<Option> options = new ArrayList<>(List.of(
             karafDistributionConfiguration()
                     .frameworkUrl(new File(distribution).toURI().toString())
                     .name("Open Web Apps")
@@ -82,9 +102,14 @@ public abstract class ServerTestSupport {
                     requiredProperty("maven.repo.local")),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/system.properties", HTTP_PORT, port),
-            editConfigurationFilePut("etc/system.properties", TEST_RESOURCE_URL,
-                    new File(requiredProperty(TEST_RESOURCE)).toURI().toString()),
-        };
+            editConfigurationFilePut("etc/system.properties", "openwebapps.repo", requiredProperty("openwebapps.repo")),
+            // the BrowserID test IdP, installed with the boot features so the test classes can import it
+            CoreOptions.bundle(new File(requiredProperty("openwebapps.itest.testidp")).toURI().toString())));
+        for (String name : TEST_BUNDLES) {
+            options.add(editConfigurationFilePut("etc/system.properties", "openwebapps.itest." + name + ".url",
+                    new File(requiredProperty("openwebapps.itest." + name)).toURI().toString()));
+        }
+        return options.toArray(new Option[0]);
     }
 
     /** Karaf installs its boot features, then the REST runtime builds its first Jersey generation. */
@@ -169,9 +194,68 @@ public abstract class ServerTestSupport {
         }
     }
 
+    /**
+     * Replaces a configuration and waits until its component has been activated with it: the
+     * configuration carries a revision marker, which DS copies into the component's service
+     * properties.
+     */
+    protected void reconfigure(String pid, Map<String, ?> properties) throws Exception {
+        String revision = pid + "-" + ++revisions;
+        Hashtable<String, Object> update = new Hashtable<>(properties);
+        update.put("itest.revision", revision);
+        configurationAdmin.getConfiguration(pid, null).update(update);
+        await("configuration " + revision + " active", () -> {
+            try {
+                return bundleContext.getServiceReferences((String) null, "(itest.revision=" + revision + ")");
+            } catch (InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        }, references -> references != null);
+    }
+
+    /** Points the HBase backend at the test cluster ({@code HBASE_ZK_*}), in a fresh table. */
+    protected void configureHBase() throws Exception {
+        configureHBase(Map.of());
+    }
+
+    /** Like {@link #configureHBase()}, with more settings of the backend. */
+    protected void configureHBase(Map<String, ?> settings) throws Exception {
+        Hashtable<String, Object> properties = new Hashtable<>(settings);
+        properties.put("zookeeper.quorum", requireServer("HBASE_ZK_QUORUM"));
+        properties.put("zookeeper.port", Integer.valueOf(requireServer("HBASE_ZK_PORT")));
+        properties.put("namespace", "it");
+        properties.put("table", "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        configurationAdmin.getConfiguration("org.openwebapps.storage.hbase", null).update(properties);
+    }
+
+    /** Points the MySQL backend at the test server ({@code MYSQL_*}), in a fresh database. */
+    protected void configureMysql() throws Exception {
+        configureMysql(requireServer("MYSQL_URL").replaceAll("/[^/]*$", "/"));
+    }
+
+    /**
+     * Points the MySQL backend at a fresh database on {@code server}.
+     *
+     * @param server a JDBC URL up to its last slash, e.g. {@code jdbc:mysql://127.0.0.1:3306/}
+     */
+    protected void configureMysql(String server) throws Exception {
+        requireServer("MYSQL_URL");
+        String database = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("url", server + database);
+        properties.put("user", System.getenv().getOrDefault("MYSQL_USER", "root"));
+        properties.put(".password", System.getenv().getOrDefault("MYSQL_PASSWORD", ""));
+        configurationAdmin.getConfiguration("org.openwebapps.storage.mysql", null).update(properties);
+    }
+
     /** Installs and starts the test resource bundle, which serves {@code /itest/*}. */
     protected Bundle installTestResource() throws BundleException {
-        Bundle bundle = bundleContext.installBundle(System.getProperty(TEST_RESOURCE_URL));
+        return installTestBundle(TEST_RESOURCE);
+    }
+
+    /** Installs (unless there) and starts one of {@link #TEST_BUNDLES}. */
+    protected Bundle installTestBundle(String name) throws BundleException {
+        Bundle bundle = bundleContext.installBundle(System.getProperty("openwebapps.itest." + name + ".url"));
         bundle.start();
         return bundle;
     }

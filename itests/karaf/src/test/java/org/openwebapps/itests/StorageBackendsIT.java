@@ -7,7 +7,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.Hashtable;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -21,8 +20,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Filter;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,9 +40,6 @@ public class StorageBackendsIT extends ServerTestSupport {
 
     @Inject
     private FeaturesService features;
-
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
 
     @Test
     public void embeddedBackendServesOnAFreshInstall() throws Exception {
@@ -77,6 +71,7 @@ public class StorageBackendsIT extends ServerTestSupport {
         roundTrip(awaitBackend("embedded"));
         int mysqlThreads = threadsNamed("openwebapps-mysql");
         int h2Threads = threadsNamed("MVStore");
+        int embeddedPoolThreads = threadsNamed("openwebapps-embedded");
         int allThreads = Thread.activeCount();
 
         for (int cycle = 0; cycle < 20; cycle++) {
@@ -93,6 +88,7 @@ public class StorageBackendsIT extends ServerTestSupport {
         // a leak grows with the cycles; pool threads that come and go get a small allowance
         awaitThreads("MySQL pool", () -> threadsNamed("openwebapps-mysql"), mysqlThreads + 2);
         awaitThreads("H2", () -> threadsNamed("MVStore"), h2Threads + 1);
+        awaitThreads("embedded pool", () -> threadsNamed("openwebapps-embedded"), embeddedPoolThreads + 2);
         assertEquals("Connector/J cleanup threads", 0, threadsNamed("mysql-cj-abandoned"));
         awaitThreads("all", Thread::activeCount, allThreads + 10);
         features.uninstallFeature(MYSQL, NO_REFRESH);
@@ -122,26 +118,6 @@ public class StorageBackendsIT extends ServerTestSupport {
         awaitThreads("all", Thread::activeCount, allThreads + 10);
         features.uninstallFeature(HBASE, NO_REFRESH);
         awaitNoBackend("hbase");
-    }
-
-    private void configureHBase() throws Exception {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("zookeeper.quorum", requireServer("HBASE_ZK_QUORUM"));
-        properties.put("zookeeper.port", Integer.valueOf(requireServer("HBASE_ZK_PORT")));
-        properties.put("namespace", "it");
-        properties.put("table", "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-        configurationAdmin.getConfiguration("org.openwebapps.storage.hbase", null).update(properties);
-    }
-
-    private void configureMysql() throws Exception {
-        String server = requireServer("MYSQL_URL");
-        String database = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("url", server.replaceAll("/[^/]*$", "/") + database);
-        properties.put("user", System.getenv().getOrDefault("MYSQL_USER", "root"));
-        properties.put(".password", System.getenv().getOrDefault("MYSQL_PASSWORD", ""));
-        Configuration config = configurationAdmin.getConfiguration("org.openwebapps.storage.mysql", null);
-        config.update(properties);
     }
 
     private static void roundTrip(StorageBackend backend) throws Exception {

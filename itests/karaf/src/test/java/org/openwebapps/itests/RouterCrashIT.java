@@ -1,0 +1,251 @@
+package org.openwebapps.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.openwebapps.itests.RouterStatus.count;
+import static org.openwebapps.itests.RouterStatus.pending;
+import static org.openwebapps.itests.ServerTestSupport.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.openwebapps.browserid.Algorithm;
+import org.openwebapps.itests.PlainHttp.Reply;
+import org.openwebapps.itests.browserid.TestIdp;
+
+/**
+ * The server JVM killed with {@code kill -9} while clients write and the mirror's replay is
+ * pending: after a restart the replay resumes from the journal, and every acknowledged write is
+ * there, in the primary (embedded H2) and in the mirror (MariaDB). Runs the unpacked distribution
+ * as a process of its own (not in Pax Exam's container), since the test must outlive it.
+ */
+public class RouterCrashIT {
+
+    private static final String APP = "https://myapps.example";
+    private static final Duration TIMEOUT = ServerTestSupport.TIMEOUT;
+    private static final String ADMIN_TOKEN = UUID.randomUUID().toString();
+
+    private Path home;
+    private Process server;
+    private int port;
+    private TestIdp idp;
+    private FaultyLink mariadb;
+    private final Map<String, WriteLog> writes = new ConcurrentHashMap<>();
+    private final AtomicInteger acks = new AtomicInteger();
+
+    @Before
+    public void unpack() throws Exception {
+        URI mysql = URI.create(ServerTestSupport.requireServer("MYSQL_URL").substring("jdbc:".length()));
+        mariadb = new FaultyLink(mysql.getHost(), mysql.getPort() < 0 ? 3306 : mysql.getPort());
+        idp = TestIdp.start(Algorithm.RS256);
+        home = Files.createTempDirectory(Path.of("target"), "crash-");
+        run(List.of("tar", "-xzf", System.getProperty("openwebapps.distribution"), "-C", home.toString(),
+                "--strip-components=1"));
+        Path etc = home.resolve("etc");
+        Path features = etc.resolve("org.apache.karaf.features.cfg");
+        String boot = Files.readString(features).replace("featuresBoot = \\", "featuresBoot = openwebapps-storage-mysql, \\");
+        assertTrue("featuresBoot extended", boot.contains("openwebapps-storage-mysql, \\"));
+        Files.writeString(features, boot);
+        Files.writeString(etc.resolve("org.openwebapps.storage.router.cfg"), "primary = embedded\nmirror = mysql\n"
+                + "probe.interval.ms = 200\n.admin.token = " + ADMIN_TOKEN + "\n");
+        Files.writeString(etc.resolve("org.openwebapps.storage.mysql.cfg"), "url = jdbc:mysql://127.0.0.1:" + mariadb.port()
+                + "/crash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "\nuser = "
+                + System.getenv().getOrDefault("MYSQL_USER", "root") + "\n.password = "
+                + System.getenv().getOrDefault("MYSQL_PASSWORD", "") + "\n");
+        Files.writeString(etc.resolve("org.openwebapps.sauropod.cfg"), "audiences = " + APP + "\n");
+        Files.writeString(etc.resolve("org.openwebapps.auth.browserid.cfg"), "allow.http.hosts = " + idp.domain() + "\n");
+        port = freePort();
+    }
+
+    @After
+    public void cleanUp() throws Exception {
+        kill();
+        mariadb.close();
+        idp.close();
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    public void killedWithAReplayPendingTheServerResumesItAndLosesNothing() throws Exception {
+        start();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            String user = idp.email("crash" + c);
+            String token = token(user);
+            clients.add(pool.submit(() -> write(user, token, stop)));
+        }
+        int pendingAtKill;
+        try {
+            progress(50);
+            mariadb.cut();
+            progress(100);
+            pendingAtKill = await("a replay pending", () -> pending(status()), pending -> pending >= 3);
+            kill(); // mid-load: some writes acknowledged after the status above, some in flight
+        } finally {
+            stop.set(true);
+            for (Future<?> client : clients) {
+                client.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+        mariadb.mend();
+        start();
+        await("replay resumed and done", this::status, status -> status != null && RouterStatus.caughtUp(status, 2));
+
+        int lost = 0;
+        for (Map.Entry<String, WriteLog> user : writes.entrySet()) {
+            String token = token(user.getKey());
+            for (String key : user.getValue().keys()) {
+                Reply read = PlainHttp.mustCall("GET", uri(keyPath(user.getKey(), key)), Map.of("Signature", token), null);
+                if (read.status() != 200 || !user.getValue().explains(key, read.json().path("value").asText(),
+                        read.json().path("timestamp").asLong())) {
+                    lost++;
+                }
+            }
+        }
+        JsonNode check = PlainHttp.mustCall("POST", uri("/admin/storage/check"), admin(), null).json();
+        System.out.printf("router crash: %d writes acknowledged, %d owners pending replay at the kill, %d lost; check %s%n",
+                acks.get(), pendingAtKill, lost, check);
+        assertEquals(0, lost);
+        assertEquals(check.toString(), 0, check.path("differences").asInt());
+        assertEquals(check.toString(), 0, check.path("pendingOwners").asInt());
+        assertTrue(check.toString(), check.path("records").asInt() > 0);
+    }
+
+    /** One device writing its keys in turn; a write without an answer (the kill) is not acknowledged. */
+    private Void write(String user, String token, AtomicBoolean stop) {
+        WriteLog mine = writes.computeIfAbsent(user, u -> new WriteLog());
+        for (int n = 0; !stop.get(); n++) {
+            String key = "k" + (n % 20);
+            String value = "v" + n;
+            mine.sending(key, value);
+            try {
+                Reply reply = PlainHttp.call("PUT", uri(keyPath(user, key)),
+                        Map.of("Signature", token, "Content-Type", "application/x-www-form-urlencoded"), "value=" + q(value));
+                if (reply.status() == 204) {
+                    mine.acknowledged(key, value, Long.parseLong(reply.etag().replace("\"", ""), 36));
+                    acks.incrementAndGet();
+                } else if (reply.status() != 503) {
+                    fail("PUT " + reply.status() + " " + reply.body());
+                }
+            } catch (IOException serverGone) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+        return null;
+    }
+
+    // --- the server process -------------------------------------------------------------------------
+
+    private void start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        builder.environment().put("OWA_HTTP_HOST", "127.0.0.1");
+        builder.environment().put("OWA_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("OWA_SSH_PORT", String.valueOf(freePort()));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        server = builder.start();
+        await("the server answering", () -> {
+            try {
+                return PlainHttp.call("GET", uri("/__lbheartbeat__"), Map.of(), null).status();
+            } catch (IOException notYet) {
+                return 0;
+            }
+        }, status -> status == 200);
+        await("both backends up", this::status, status -> status != null && count(status, "up") == 2);
+    }
+
+    /** {@code kill -9} of the JVM (and of the launcher script that started it). */
+    private void kill() throws InterruptedException {
+        if (server == null) {
+            return;
+        }
+        List<ProcessHandle> processes = new ArrayList<>(server.descendants().toList());
+        processes.add(server.toHandle());
+        processes.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : processes) {
+            process.onExit().join();
+        }
+        server = null;
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private JsonNode status() {
+        try {
+            Reply reply = PlainHttp.call("POST", uri("/admin/storage/replay"), admin(), null);
+            return reply.status() == 200 ? reply.json() : null;
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> admin() {
+        return Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    private void progress(int more) {
+        int target = acks.get() + more;
+        await(more + " more writes acknowledged", acks::get, count -> count >= target);
+    }
+
+    private String token(String email) {
+        Reply reply = PlainHttp.mustCall("POST", uri("/session/start"), Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                "assertion=" + q(idp.assertion(email, APP)) + "&audience=" + q(APP));
+        assertEquals(reply.body(), 200, reply.status());
+        return reply.body();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String keyPath(String user, String key) {
+        return "/app/" + q(APP) + "/users/" + q(user) + "/keys/" + q(key);
+    }
+
+    private static String q(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertEquals(String.join(" ", command), 0, process.waitFor());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
