@@ -96,7 +96,10 @@ public class StorageFailoverIT extends ServerTestSupport {
         features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
         features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
         reconfigure(ROUTER, Map.of("primary", "hbase", "mirror", "mysql", ".admin.token", ADMIN_TOKEN,
-                "probe.interval.ms", 200));
+                "probe.interval.ms", 200,
+                // a frozen HBase is declared down after this, and stays frozen not much longer: well
+                // inside the launcher's ZooKeeper session timeout, which would abort it on SIGCONT
+                "call.timeout.ms", 4000));
         reconfigure("org.openwebapps.sauropod", Map.of("audiences", APP, "storage.target", "(storage.name=router)"));
         // every health check passing means the HBase client made its first (slow) call too
         awaitStatus("GET", "/__heartbeat__", 200);
@@ -201,7 +204,9 @@ public class StorageFailoverIT extends ServerTestSupport {
 
             signal("STOP");
             awaitState("hbase", "down");
-            progress("primary's process frozen");
+            // the clients' calls to the frozen primary end only with the HBase client's own
+            // timeouts; a new device is served by the mirror at once
+            servedByTheMirror("frozen");
             signal("CONT");
             steady("primary's process running again");
 
@@ -332,10 +337,23 @@ public class StorageFailoverIT extends ServerTestSupport {
         progress(step);
     }
 
+    /** A write and a read of a user no client is stuck on. */
+    private void servedByTheMirror(String step) {
+        String user = idp.email("while-" + step);
+        String token = token(user);
+        Reply written = put(token, user, "k", step);
+        assertEquals(written.body(), 204, written.status());
+        Reply read = getKey(token, user, "k");
+        assertEquals(read.body(), 200, read.status());
+        assertEquals(step, read.json().path("value").asText());
+        System.out.printf("storage failover: primary %s, a new device served, at %tT%n", step, System.currentTimeMillis());
+    }
+
     /** Waits until the clients got 30 more writes acknowledged. */
     private void progress(String step) {
         int target = acks.get() + 30;
         await(step + ": writes acknowledged", acks::get, count -> count >= target);
+        System.out.printf("storage failover: %s, then 30 writes acknowledged, at %tT%n", step, System.currentTimeMillis());
     }
 
     /** Starts the killed HBase again on its data and ZooKeeper port ({@code tools/hbase/start.sh --restart}). */

@@ -1,6 +1,5 @@
 package org.openwebapps.tools.hbase;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,14 +64,22 @@ public final class HBaseStandalone {
         conf.setInt("hbase.master.wait.on.regionservers.mintostart", 1);
         conf.setInt("hbase.master.wait.on.regionservers.maxtostart", 1);
         conf.setInt("hbase.regionserver.msginterval", 500);
-        // a killed region server is declared dead when its ZooKeeper session expires: seconds
-        conf.setInt("zookeeper.session.timeout", 6000);
+        // Long enough for the process to survive being frozen (SIGSTOP in the failover tests): on
+        // SIGCONT the ZooKeeper server in this JVM expires every session it last heard from longer
+        // ago than this (up to a third of it passes before the freeze: the ping interval), which
+        // aborts the master and region server. At most 40 s (20 ticks of the mini cluster's 2 s).
+        // The price: after a kill -9, the restarted master waits this long before it can start.
+        conf.setInt("zookeeper.session.timeout", 30_000);
 
         MiniZooKeeperCluster zookeeper = new MiniZooKeeperCluster(conf);
         if (port > 0) {
             zookeeper.setDefaultClientPort(port);
+            // ZooKeeper restores the killed process's sessions (an empty ZooKeeper would refuse the
+            // clients that saw the old one's transaction ids) and keeps the old master's znode until
+            // its session times out: the new master becomes active only then.
+            conf.setInt("hbase.master.start.timeout.localHBaseCluster", 120_000);
         }
-        int zkPort = zookeeper.startup(new File(dir.resolve("zookeeper").toString()));
+        int zkPort = zookeeper.startup(dir.resolve("zookeeper").toFile());
         conf.setInt("hbase.zookeeper.property.clientPort", zkPort);
 
         LocalHBaseCluster cluster = new LocalHBaseCluster(conf, 1, 1, HMaster.class, HRegionServer.class);
