@@ -97,7 +97,8 @@ public class StorageFailoverIT extends ServerTestSupport {
         features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
         reconfigure(ROUTER, Map.of("primary", "hbase", "mirror", "mysql", ".admin.token", ADMIN_TOKEN,
                 "probe.interval.ms", 200,
-                // a frozen HBase is declared down after this, and stays frozen not much longer: well
+                // a frozen HBase: the backend gives up after 3 s (operation timeout 2 s plus one RPC
+                // timeout), the watchdog after 4 s, and the test resumes it a few seconds later, well
                 // inside the launcher's ZooKeeper session timeout, which would abort it on SIGCONT
                 "call.timeout.ms", 4000));
         reconfigure("org.openwebapps.sauropod", Map.of("audiences", APP, "storage.target", "(storage.name=router)"));
@@ -204,9 +205,8 @@ public class StorageFailoverIT extends ServerTestSupport {
 
             signal("STOP");
             awaitState("hbase", "down");
-            // the clients' calls to the frozen primary end only with the HBase client's own
-            // timeouts; a new device is served by the mirror at once
-            servedByTheMirror("frozen");
+            servedByTheMirror("frozen"); // a new device at once
+            progress("primary's process frozen"); // the clients, once their calls to it gave up
             signal("CONT");
             steady("primary's process running again");
 

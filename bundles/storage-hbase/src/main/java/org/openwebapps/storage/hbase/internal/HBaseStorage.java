@@ -15,7 +15,14 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.apache.hadoop.conf.Configuration;
@@ -70,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * so a batch is too.
  *
  * <p>The connection and the table are opened on first use, so the backend starts while HBase is
- * down and recovers by itself; every call is bounded by {@code operation.timeout.ms}.
+ * down and recovers by itself. Calls run on this backend's own threads and the caller waits at
+ * most {@code operation.timeout.ms} plus one RPC timeout: the HBase client's own timeouts do not
+ * cover its region lookups through ZooKeeper, which waited 12 to 40 s on a frozen server.
  */
 @Component(service = StorageBackend.class, configurationPid = HBaseStorage.PID,
         property = StorageBackend.NAME_PROPERTY + "=" + HBaseStorage.NAME)
@@ -82,10 +91,15 @@ public final class HBaseStorage implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(HBaseStorage.class);
     private static final int LAST_WRITTEN_ROWS = 100_000;
+    /** Calls to HBase at once, stuck ones included; more are refused as "unavailable". */
+    private static final int MAX_CALLS = 256;
 
     private final Configuration configuration;
     private final TableName tableName;
     private final long operationTimeoutMillis;
+    /** How long a caller waits for a call: the operation timeout, plus the RPC under way at its end. */
+    private final long waitMillis;
+    private final ThreadPoolExecutor calls;
     private final Clock clock;
     /** Rows this node wrote, with the meta cell it wrote: a guess that spares unconditional puts a read. */
     private final Map<ByteBuffer, byte[]> lastWritten = new ConcurrentHashMap<>();
@@ -112,6 +126,8 @@ public final class HBaseStorage implements StorageBackend {
         }
         this.tableName = tableName;
         this.operationTimeoutMillis = operationTimeoutMillis;
+        this.waitMillis = operationTimeoutMillis + rpcTimeoutMillis(operationTimeoutMillis);
+        this.calls = callThreads();
         this.limits = limits;
         this.clock = clock;
         this.configuration = withBundleClassLoader(() -> {
@@ -122,7 +138,7 @@ public final class HBaseStorage implements StorageBackend {
             // default of minutes
             conf.setInt("hbase.client.operation.timeout", operationTimeoutMillis);
             conf.setInt("hbase.client.meta.operation.timeout", operationTimeoutMillis);
-            conf.setInt("hbase.rpc.timeout", Math.max(100, operationTimeoutMillis / 2));
+            conf.setInt("hbase.rpc.timeout", rpcTimeoutMillis(operationTimeoutMillis));
             conf.setInt("hbase.client.retries.number", 3);
             conf.setInt("hbase.client.pause", 100);
             conf.setInt("zookeeper.session.timeout", Math.max(operationTimeoutMillis, 10_000));
@@ -136,14 +152,18 @@ public final class HBaseStorage implements StorageBackend {
     }
 
     @Deactivate
-    public synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close(); // closes its ZooKeeper session and RPC threads
-            } catch (IOException e) {
-                LOG.warn("HBase storage: closing the connection failed", e);
+    public void close() {
+        // first, and outside this object's lock: a call stuck in connection() holds it
+        calls.shutdownNow();
+        synchronized (this) {
+            if (connection != null) {
+                try {
+                    connection.close(); // closes its ZooKeeper session and RPC threads
+                } catch (IOException e) {
+                    LOG.warn("HBase storage: closing the connection failed", e);
+                }
+                connection = null;
             }
-            connection = null;
         }
         if (bundle != null && bundle.getState() == Bundle.STOPPING) {
             HBaseClientStatics.release(); // the bundle goes away, and the client's static threads with it
@@ -165,11 +185,8 @@ public final class HBaseStorage implements StorageBackend {
         limits.checkNames(bucket, user);
         limits.checkKey(key);
         byte[] qualifier = key.getBytes(UTF_8);
-        try (Table table = table()) {
-            return liveRecord(table.get(new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier)), qualifier);
-        } catch (IOException e) {
-            throw unavailable("reading", e);
-        }
+        return bounded("reading", table -> liveRecord(
+                table.get(new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier)), qualifier));
     }
 
     private static Optional<StoredRecord> liveRecord(Result result, byte[] qualifier) {
@@ -188,9 +205,10 @@ public final class HBaseStorage implements StorageBackend {
         // Unconditional puts need no record, only the row's last timestamp: when this node wrote
         // the row last, its remembered value is tried first, and the checkAndMutate is the only
         // call. A stale guess fails the check like any concurrent writer, and the loop reads.
-        byte[] guess = blind ? lastWritten.get(rowId) : null;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
-        try (Table table = table()) {
+        byte[] firstGuess = blind ? lastWritten.get(rowId) : null;
+        return bounded("writing", table -> {
+            byte[] guess = firstGuess;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
             while (System.nanoTime() < deadline) {
                 byte[] last = guess;
                 if (last == null) {
@@ -217,11 +235,8 @@ public final class HBaseStorage implements StorageBackend {
                 }
                 // another writer of this (bucket, user) got in first: decide again on fresh data
             }
-        } catch (IOException e) {
-            throw unavailable("writing", e);
-        }
-        throw new StorageUnavailableException("no write settled within " + operationTimeoutMillis
-                + " ms (HBase slow, or this (bucket, user) contended)", null);
+            throw unsettled();
+        });
     }
 
     @Override
@@ -232,8 +247,8 @@ public final class HBaseStorage implements StorageBackend {
             return;
         }
         byte[] row = RowCodec.rowKey(bucket, user);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
-        try (Table table = table()) {
+        bounded("replicating", table -> {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
             while (System.nanoTime() < deadline) {
                 Result current = readCells(table, row, records.stream().map(StoredRecord::key).toList());
                 byte[] last = current.getValue(FAMILY, META);
@@ -252,17 +267,19 @@ public final class HBaseStorage implements StorageBackend {
                     put.addColumn(FAMILY, META, head, RowCodec.timestamp(head));
                 }
                 if (put.isEmpty()) {
-                    return; // everything already there: a replay
+                    return null; // everything already there: a replay
                 }
                 if (putIfMetaIs(table, row, last, put)) {
                     remember(ByteBuffer.wrap(row), RowCodec.timestamp(head));
-                    return;
+                    return null;
                 }
             }
-        } catch (IOException e) {
-            throw unavailable("replicating", e);
-        }
-        throw new StorageUnavailableException("no write settled within " + operationTimeoutMillis
+            throw unsettled();
+        });
+    }
+
+    private StorageUnavailableException unsettled() {
+        return new StorageUnavailableException("no write settled within " + operationTimeoutMillis
                 + " ms (HBase slow, or this (bucket, user) contended)", null);
     }
 
@@ -326,12 +343,10 @@ public final class HBaseStorage implements StorageBackend {
         limits.checkLimit(limit);
         byte[] qualifier = key.getBytes(UTF_8);
         Get record = new Get(RowCodec.rowKey(bucket, user)).addColumn(FAMILY, qualifier);
-        try (Table table = table()) {
+        return bounded("reading", table -> {
             Result[] results = table.get(List.of(record, rowGet(bucket, user, null, after)));
             return new RecordAndChanges(liveRecord(results[0], qualifier), changePage(records(results[1]), after, limit));
-        } catch (IOException e) {
-            throw unavailable("reading", e);
-        }
+        });
     }
 
     private static ChangePage changePage(List<StoredRecord> row, long after, int limit) {
@@ -354,23 +369,23 @@ public final class HBaseStorage implements StorageBackend {
         if (after != null) {
             scan.withStartRow(RowCodec.rowKey(after.bucket(), after.user()), false);
         }
-        List<Owner> owners = new ArrayList<>();
-        try (Table table = table(); ResultScanner scanner = table.getScanner(scan)) {
-            for (Result row : scanner) {
-                owners.add(RowCodec.owner(row.getRow()));
+        return bounded("listing owners", table -> {
+            List<Owner> owners = new ArrayList<>();
+            try (ResultScanner scanner = table.getScanner(scan)) {
+                for (Result row : scanner) {
+                    owners.add(RowCodec.owner(row.getRow()));
+                }
             }
             return owners;
-        } catch (IOException e) {
-            throw unavailable("listing owners", e);
-        }
+        });
     }
 
     @Override
     public HealthResult health() {
-        try (Table table = table()) {
-            table.exists(new Get(RowCodec.rowKey("health", "check")));
+        try {
+            bounded("checking health", table -> table.exists(new Get(RowCodec.rowKey("health", "check"))));
             return HealthResult.ok();
-        } catch (IOException | StorageException | RuntimeException e) {
+        } catch (StorageException | RuntimeException e) {
             return HealthResult.failed("HBase unreachable");
         }
     }
@@ -382,11 +397,7 @@ public final class HBaseStorage implements StorageBackend {
      *              or -1 for all
      */
     private List<StoredRecord> readRow(String bucket, String user, KeyRange range, long after) throws StorageException {
-        try (Table table = table()) {
-            return records(table.get(rowGet(bucket, user, range, after)));
-        } catch (IOException e) {
-            throw unavailable("reading", e);
-        }
+        return bounded("reading", table -> records(table.get(rowGet(bucket, user, range, after))));
     }
 
     private static Get rowGet(String bucket, String user, KeyRange range, long after) {
@@ -420,6 +431,68 @@ public final class HBaseStorage implements StorageBackend {
             }
         }
         return records;
+    }
+
+    /** One use of the table, run on a call thread. */
+    @FunctionalInterface
+    private interface TableCall<T> {
+        T run(Table table) throws IOException, StorageException;
+    }
+
+    /**
+     * Runs {@code call} on a call thread and waits at most {@link #waitMillis} for it; a call
+     * still running then is interrupted, and its outcome is unknown, as after any HBase timeout.
+     */
+    private <T> T bounded(String doing, TableCall<T> call) throws StorageException {
+        Future<T> future;
+        try {
+            future = calls.submit(() -> {
+                try (Table table = table()) {
+                    return call.run(table);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new StorageUnavailableException(calls.isShutdown() ? "HBase storage closed"
+                    : "HBase storage busy: " + MAX_CALLS + " calls waiting on HBase", e);
+        }
+        try {
+            return future.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StorageUnavailableException("HBase gave no answer within " + waitMillis + " ms while " + doing, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while " + doing, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StorageException storage) {
+                throw storage;
+            }
+            if (cause instanceof IOException io) {
+                throw unavailable(doing, io);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("HBase call failed while " + doing, cause);
+        }
+    }
+
+    /** Daemon threads with this bundle's class loader as context loader (see withBundleClassLoader). */
+    private static ThreadPoolExecutor callThreads() {
+        AtomicInteger count = new AtomicInteger();
+        ClassLoader loader = HBaseStorage.class.getClassLoader();
+        return new ThreadPoolExecutor(0, MAX_CALLS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "openwebapps-hbase-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(loader);
+            return thread;
+        });
+    }
+
+    private static int rpcTimeoutMillis(int operationTimeoutMillis) {
+        return Math.max(100, operationTimeoutMillis / 2);
     }
 
     /** A table handle (cheap); opens the connection and creates the table on first use. */
