@@ -479,7 +479,10 @@ public final class HBaseStorage implements StorageBackend {
         }
     }
 
-    /** Daemon threads with this bundle's class loader as context loader (see withBundleClassLoader). */
+    /**
+     * Daemon threads with this bundle's class loader as context loader: HBase's connection looks
+     * classes up through it (see withBundleClassLoader).
+     */
     private static ThreadPoolExecutor callThreads() {
         AtomicInteger count = new AtomicInteger();
         ClassLoader loader = HBaseStorage.class.getClassLoader();
@@ -508,18 +511,13 @@ public final class HBaseStorage implements StorageBackend {
         }
     }
 
+    /** Runs on a call thread, whose context class loader is already the bundle's. */
     private synchronized Connection connection() throws StorageUnavailableException {
         if (connection == null || connection.isClosed()) {
             try {
-                connection = withBundleClassLoader(() -> {
-                    try {
-                        return ConnectionFactory.createConnection(configuration);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            } catch (IllegalStateException e) {
-                throw unavailable("connecting", e.getCause() instanceof IOException io ? io : new IOException(e));
+                connection = ConnectionFactory.createConnection(configuration);
+            } catch (IOException e) {
+                throw unavailable("connecting", e);
             }
         }
         return connection;
