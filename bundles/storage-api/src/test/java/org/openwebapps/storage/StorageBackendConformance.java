@@ -26,10 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The behaviour every {@link StorageBackend} must show, run against a real server. A backend's
@@ -52,9 +54,16 @@ public abstract class StorageBackendConformance {
     /** Closes what {@link #createBackend} opened and drops its namespace. */
     protected abstract void closeBackend(StorageBackend backend) throws Exception;
 
+    /** Why there is no backend: its server is not configured (set locally; under CI=true the suite fails). */
+    private String noServer;
+
     @BeforeAll
     void openBackend() throws Exception {
-        backend = createBackend(clock, StorageLimits.defaults().withMaxValueBytes(MAX_VALUE_BYTES));
+        try {
+            backend = createBackend(clock, StorageLimits.defaults().withMaxValueBytes(MAX_VALUE_BYTES));
+        } catch (TestAbortedException e) {
+            noServer = e.getMessage(); // each test reports the skip, so the totals count them
+        }
     }
 
     @AfterAll
@@ -66,6 +75,9 @@ public abstract class StorageBackendConformance {
 
     @BeforeEach
     void freshOwner() {
+        if (noServer != null) {
+            Assumptions.abort(noServer);
+        }
         clock.useSystemTime();
         bucket = "https://app-" + UUID.randomUUID() + ".example";
         user = "user-" + UUID.randomUUID() + "@example.com";

@@ -38,7 +38,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.browserid.Algorithm;
 import org.openwebapps.itests.browserid.TestIdp;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -47,7 +46,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * test IdP: login, read/write/since/until, delete and recreate, lastget, tokens, two devices
  * syncing, concurrent writers, bad input, poll headers, CORS and storage outages.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class AppSyncIT extends ServerTestSupport {
 
@@ -348,6 +347,7 @@ public class AppSyncIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
     public void theProtocolOnHBaseAndOnMysql() throws Exception {
         for (String backend : List.of("hbase", "mysql")) {
             if (backend.equals("hbase")) {
@@ -376,6 +376,7 @@ public class AppSyncIT extends ServerTestSupport {
      * protocol passes on the mirror and again on the returned primary.
      */
     @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
     public void theProtocolOnHBaseMirroredToMysqlWhileThePrimaryGoesAndReturns() throws Exception {
         configureHBase();
         configureMysql();

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -18,7 +17,7 @@ import org.osgi.framework.Bundle;
  * The auth SPI takes providers at runtime: the guide's example provider (bundles/auth-api/README.md)
  * is deployed into the running server, authenticates, and is removed again, all without a restart.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class AuthProviderPluginIT extends ServerTestSupport {
 

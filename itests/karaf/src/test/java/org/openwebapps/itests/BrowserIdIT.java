@@ -23,7 +23,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.browserid.Algorithm;
 import org.openwebapps.itests.browserid.TestIdp;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -32,7 +31,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * API, logins through the auth SPI, the provider uninstalled and reinstalled at runtime, remote
  * verification against a verifier API, and the development IdP.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class BrowserIdIT extends ServerTestSupport {
 

@@ -15,7 +15,6 @@ import java.util.Hashtable;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
@@ -23,7 +22,7 @@ import org.osgi.service.cm.Configuration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Every error, whoever produces it, reaches the client through real Jetty as a JSON body. */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ErrorResponsesIT extends ServerTestSupport {
 

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -27,7 +26,7 @@ import org.osgi.framework.Bundle;
  * server: the swapped endpoint answers 200 or 404 (JSON), the others never fail, nothing answers
  * 5xx and no connection breaks.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ResourceHotSwapIT extends ServerTestSupport {
 

@@ -61,7 +61,8 @@ public class RouterCrashIT {
 
     @Before
     public void unpack() throws Exception {
-        URI mysql = URI.create(ServerTestSupport.requireServer("MYSQL_URL").substring("jdbc:".length()));
+        ServerTestSupport.assumeServers("MYSQL_URL");
+        URI mysql = URI.create(System.getenv("MYSQL_URL").substring("jdbc:".length()));
         mariadb = new FaultyLink(mysql.getHost(), mysql.getPort() < 0 ? 3306 : mysql.getPort());
         idp = TestIdp.start(Algorithm.RS256);
         home = Files.createTempDirectory(Path.of("target"), "crash-");
@@ -83,13 +84,21 @@ public class RouterCrashIT {
         port = freePort();
     }
 
+    /** Also after an {@code unpack} that stopped early (no server configured: the test was skipped). */
     @After
     public void cleanUp() throws Exception {
+        if (mariadb == null) {
+            return;
+        }
         kill();
         mariadb.close();
-        idp.close();
-        try (Stream<Path> files = Files.walk(home)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        if (idp != null) {
+            idp.close();
+        }
+        if (home != null) {
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 

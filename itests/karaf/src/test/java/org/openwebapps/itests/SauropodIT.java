@@ -32,7 +32,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.browserid.Algorithm;
 import org.openwebapps.itests.browserid.TestIdp;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -44,7 +43,7 @@ import javax.inject.Inject;
  * conditional-write races, bad input, and the storage backend swapped while clients call. The API
  * suite runs on the embedded backend, then on MySQL and on HBase.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SauropodIT extends ServerTestSupport {
 
@@ -137,6 +136,7 @@ public class SauropodIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"MYSQL_URL"})
     public void theApiOnMysql() throws Exception {
         configureMysql();
         features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
@@ -150,6 +150,7 @@ public class SauropodIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT"})
     public void theApiOnHBase() throws Exception {
         configureHBase();
         features.installFeature("openwebapps-storage-hbase", NO_REFRESH);

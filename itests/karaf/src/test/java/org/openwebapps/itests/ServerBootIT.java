@@ -13,7 +13,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.health.HealthCheck;
 import org.openwebapps.health.HealthResult;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -22,7 +21,7 @@ import org.osgi.framework.ServiceRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The distribution boots on Felix with Jetty 12, every bundle starts, the service endpoints answer. */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ServerBootIT extends ServerTestSupport {
 

@@ -16,7 +16,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.storage.Condition;
 import org.openwebapps.storage.StorageBackend;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Filter;
@@ -29,7 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * fresh install, the MySQL and HBase ones install against the real servers, and each installs and
  * uninstalls 20 times without leaking threads or ZooKeeper sessions.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class StorageBackendsIT extends ServerTestSupport {
 
@@ -50,6 +49,7 @@ public class StorageBackendsIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"MYSQL_URL"})
     public void mysqlBackendInstallsAgainstTheRealServer() throws Exception {
         configureMysql();
         features.installFeature(MYSQL, NO_REFRESH);
@@ -64,6 +64,7 @@ public class StorageBackendsIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"MYSQL_URL"})
     public void backendsInstallAndUninstallTwentyTimesWithoutLeaks() throws Exception {
         configureMysql();
         features.installFeature(MYSQL, NO_REFRESH);
@@ -95,6 +96,7 @@ public class StorageBackendsIT extends ServerTestSupport {
     }
 
     @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT"})
     public void hbaseBackendInstallsAndUninstallsTwentyTimesWithoutLeakingZooKeeperSessions() throws Exception {
         configureHBase();
         features.installFeature(HBASE, NO_REFRESH);

@@ -39,7 +39,6 @@ import org.junit.runner.RunWith;
 import org.openwebapps.browserid.Algorithm;
 import org.openwebapps.itests.PlainHttp.Reply;
 import org.openwebapps.itests.browserid.TestIdp;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -51,7 +50,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * value and timestamp, no user's timestamps may go back, no read may miss an acknowledged write,
  * no 5xx but 503, and the consistency check must find primary and mirror identical.
  */
-@RunWith(PaxExam.class)
+@RunWith(ServerExam.class)
+@RequiresServers({"HBASE_PID", "HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
 @ExamReactorStrategy(PerClass.class)
 public class StorageFailoverIT extends ServerTestSupport {
 
