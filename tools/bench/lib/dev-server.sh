@@ -27,7 +27,8 @@ start_dev_server() {
     # boot the development IdP too (featuresBoot's first line is "featuresBoot = \")
     sed -i 's/^featuresBoot = \\$/featuresBoot = openwebapps-browserid-dev-idp, \\/' "$home/etc/org.apache.karaf.features.cfg"
     grep -q "openwebapps-browserid-dev-idp" "$home/etc/org.apache.karaf.features.cfg"
-    sed -i "s/^allow.http.hosts *=.*/allow.http.hosts = 127.0.0.1:$port/" "$home/etc/org.openwebapps.auth.browserid.cfg"
+    sed -i -e "s/^allow.http.hosts *=.*/allow.http.hosts = 127.0.0.1:$port/" \
+        -e "s/^allow.private.hosts *=.*/allow.private.hosts = 127.0.0.1:$port/" "$home/etc/org.openwebapps.fetch.cfg"
     base=http://127.0.0.1:$port
     audience=$base
     sed -i "s#^audiences *=.*#audiences = $audience#" "$home/etc/org.openwebapps.sauropod.cfg"

@@ -7,7 +7,7 @@
  * anything else.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openwebapps.auth;
 
 import org.osgi.annotation.bundle.Export;

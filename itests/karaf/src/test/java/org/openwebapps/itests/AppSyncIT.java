@@ -65,7 +65,7 @@ public class AppSyncIT extends ServerTestSupport {
     @Before
     public void setUp() throws Exception {
         idp = TestIdp.start(Algorithm.RS256);
-        reconfigure("org.openwebapps.auth.browserid", Map.of("allow.http.hosts", idp.domain()));
+        allowLocalFetches();
         configureAppSync(0);
     }
 

@@ -51,7 +51,8 @@ public class BrowserIdIT extends ServerTestSupport {
     public void startIdp() throws Exception {
         installTestResource(); // /itest/login, a login through the auth SPI
         idp = TestIdp.start(Algorithm.RS256);
-        configure(idp.domain(), "");
+        allowLocalFetches();
+        configure("");
     }
 
     @After
@@ -60,10 +61,10 @@ public class BrowserIdIT extends ServerTestSupport {
     }
 
     /** Reconfigures the provider and waits until the new configuration serves logins and the verifier API. */
-    private void configure(String httpHosts, String verifierUrl) throws Exception {
-        reconfigure(PID, Map.of("allow.http.hosts", httpHosts, "verifier.url", verifierUrl));
+    private void configure(String verifierUrl) throws Exception {
+        reconfigure(PID, Map.of("verifier.url", verifierUrl));
         String email = idp.email("probe");
-        await("BrowserID configured for " + httpHosts + " " + verifierUrl,
+        await("BrowserID configured for " + verifierUrl,
                 () -> login(idp.assertion(email, RP), RP), response -> response.statusCode() == 200);
         await("the verifier API back", () -> post("/browserid/verify", "application/x-www-form-urlencoded",
                 form(idp.assertion(email, RP), RP)), response -> response.statusCode() == 200);
@@ -147,7 +148,7 @@ public class BrowserIdIT extends ServerTestSupport {
 
         try (TestIdp disabled = TestIdp.start(Algorithm.DS128)) {
             disabled.serveDisabled(); // and no fallback is configured: nobody may vouch for its users
-            configure(idp.domain() + "," + disabled.domain(), "");
+            configure("");
             HttpResponse<String> noAuthority = login(disabled.assertion(disabled.email("carol"), RP), RP);
             assertEquals(401, noAuthority.statusCode());
             assertEquals("untrusted issuer: " + disabled.domain() + " disabled BrowserID support, and no fallback IdP"
@@ -178,21 +179,21 @@ public class BrowserIdIT extends ServerTestSupport {
     public void remoteModeAsksAVerifierApi() throws Exception {
         String base = uri("/browserid/").toString();
         try {
-            configure(idp.domain(), base + "verify");
+            configure(base + "verify");
             assertEquals(200, login(idp.assertion(idp.email("erin"), RP), RP).statusCode());
             HttpResponse<String> refused = login(idp.assertion(idp.email("erin"), RP), "https://other.example");
             assertEquals(401, refused.statusCode());
 
-            configure(idp.domain(), base + "v2");
+            configure(base + "v2");
             assertEquals(200, login(idp.assertion(idp.email("erin"), RP), RP).statusCode());
 
             configurationAdmin.getConfiguration(PID, null).update(new Hashtable<>(Map.of(
-                    "allow.http.hosts", idp.domain(), "verifier.url", "http://127.0.0.1:1/verify")));
+                    "verifier.url", "http://127.0.0.1:1/verify")));
             HttpResponse<String> unavailable = await("the dead verifier in use",
                     () -> login(idp.assertion(idp.email("erin"), RP), RP), response -> response.statusCode() == 503);
             assertEquals("remote verifier unreachable", json(unavailable).path("message").asText());
         } finally {
-            configure(idp.domain(), "");
+            configure("");
         }
     }
 
@@ -204,7 +205,7 @@ public class BrowserIdIT extends ServerTestSupport {
         features.installFeature(DEV_IDP, NO_REFRESH);
         try {
             awaitStatus("GET", "/.well-known/browserid", 200);
-            configure(idp.domain() + "," + domain, "");
+            configure("");
 
             HttpResponse<String> minted = post("/dev-idp/assertion", "application/json",
                     json(Map.of("email", "alice@" + domain, "audience", audience)));

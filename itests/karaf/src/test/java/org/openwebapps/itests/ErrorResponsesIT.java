@@ -10,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -125,6 +128,67 @@ public class ErrorResponsesIT extends ServerTestSupport {
         String large = jsonOfSize(2000);
         await("the default limit back in force", () -> post("/itest/echo", "application/json", large).statusCode(),
                 status -> status == 200);
+    }
+
+    private static int port() {
+        return Integer.parseInt(System.getProperty(HTTP_PORT));
+    }
+
+    private static String head(String contentType, long contentLength) {
+        return "POST /itest/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+                + contentLength + "\r\n";
+    }
+
+    @Test
+    public void aFormAnnouncingMoreThanTheLimitIs413AtOnceWithoutWaitingForTheBody() throws Exception {
+        try (RawHttp request = new RawHttp(port(), head("application/x-www-form-urlencoded", 1L << 30), "a=")) {
+            String answer = request.answer(); // before any of the gigabyte was sent
+            assertEquals(answer, 413, RawHttp.status(answer));
+            assertTrue(answer, answer.contains("\"error\":\"request_entity_too_large\""));
+        }
+    }
+
+    @Test
+    public void anUnknownCharsetIs415Json() {
+        assertError(post("/browserid/verify", "application/x-www-form-urlencoded; charset=bogus", "assertion=a&audience=b"),
+                415, "unsupported_media_type");
+        assertError(post("/itest/echo", "application/json; charset=bogus", "{}"), 415, "unsupported_media_type");
+        assertError(post("/itest/echo", "application/json; charset=\"no such\"", "{}"), 415, "unsupported_media_type");
+    }
+
+    @Test
+    public void aBodyCutShortIs400Json() throws Exception {
+        try (RawHttp request = new RawHttp(port(), head("application/json", 100), "{\"a\":")) {
+            request.endRequest();
+            String answer = request.answer();
+            assertEquals(answer, 400, RawHttp.status(answer));
+            assertTrue(answer, answer.contains("\"error\":\"bad_request\""));
+        }
+    }
+
+    @Test
+    public void slowBodiesHoldNoThreadTheServerStaysResponsiveAndEachGets408() throws Exception {
+        reconfigure("org.openwebapps.http.rest", Map.of("body.timeout.ms", 3000L));
+        List<RawHttp> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 250; i++) { // more than Jetty's 200 threads
+                slow.add(new RawHttp(port(), head("application/json", 1000), "{"));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, get("/__lbheartbeat__").statusCode());
+                assertEquals(200, post("/itest/echo", "application/json", "{\"n\":" + i + "}").statusCode());
+            }
+            for (RawHttp request : List.of(slow.get(0), slow.get(124), slow.get(249))) {
+                String answer = request.answer();
+                assertEquals(answer, 408, RawHttp.status(answer));
+                assertTrue(answer, answer.contains("\"error\":\"request_timeout\""));
+            }
+        } finally {
+            for (RawHttp request : slow) {
+                request.close();
+            }
+            configurationAdmin.getConfiguration("org.openwebapps.http.rest", null).delete();
+        }
     }
 
     /**

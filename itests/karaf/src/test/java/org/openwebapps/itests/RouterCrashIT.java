@@ -80,7 +80,8 @@ public class RouterCrashIT {
                 + System.getenv().getOrDefault("MYSQL_USER", "root") + "\n.password = "
                 + System.getenv().getOrDefault("MYSQL_PASSWORD", "") + "\n");
         Files.writeString(etc.resolve("org.openwebapps.sauropod.cfg"), "audiences = " + APP + "\n");
-        Files.writeString(etc.resolve("org.openwebapps.auth.browserid.cfg"), "allow.http.hosts = " + idp.domain() + "\n");
+        Files.writeString(etc.resolve("org.openwebapps.fetch.cfg"), "allow.http.hosts = 127.0.0.1\n"
+                + "allow.private.hosts = 127.0.0.1\n");
         port = freePort();
     }
 

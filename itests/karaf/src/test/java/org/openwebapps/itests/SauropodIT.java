@@ -62,7 +62,7 @@ public class SauropodIT extends ServerTestSupport {
     @Before
     public void setUp() throws Exception {
         idp = TestIdp.start(Algorithm.RS256);
-        reconfigure("org.openwebapps.auth.browserid", Map.of("allow.http.hosts", idp.domain()));
+        allowLocalFetches();
         configureSauropod("(storage.name=embedded)", KEY1, 3600);
     }
 

@@ -56,7 +56,7 @@ public abstract class ServerTestSupport {
     /** Upper bound of every wait; reaching it fails the test. */
     protected static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private static final String HTTP_PORT = "openwebapps.itest.http.port";
+    protected static final String HTTP_PORT = "openwebapps.itest.http.port";
     /**
      * Bundles the tests install into the container: Maven sets {@code openwebapps.itest.<name>}
      * to each jar's path in the test JVM; the container sees {@code openwebapps.itest.<name>.url}.
@@ -192,6 +192,14 @@ public abstract class ServerTestSupport {
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
         }
+    }
+
+    /**
+     * Lets the outbound fetcher reach test servers on 127.0.0.1 (the test IdP) over plain HTTP;
+     * production allows neither.
+     */
+    protected void allowLocalFetches() throws Exception {
+        reconfigure("org.openwebapps.fetch", Map.of("allow.http.hosts", "127.0.0.1", "allow.private.hosts", "127.0.0.1"));
     }
 
     /**

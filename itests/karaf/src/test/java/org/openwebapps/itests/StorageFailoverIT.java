@@ -90,7 +90,7 @@ public class StorageFailoverIT extends ServerTestSupport {
         URI mysql = URI.create(requireServer("MYSQL_URL").substring("jdbc:".length()));
         mariadb = new FaultyLink(mysql.getHost(), mysql.getPort() < 0 ? 3306 : mysql.getPort());
         idp = TestIdp.start(Algorithm.RS256);
-        reconfigure("org.openwebapps.auth.browserid", Map.of("allow.http.hosts", idp.domain()));
+        allowLocalFetches();
         configureHBase(Map.of("operation.timeout.ms", 2000));
         configureMysql("jdbc:mysql://127.0.0.1:" + mariadb.port() + "/");
         features.installFeature("openwebapps-storage-hbase", NO_REFRESH);

@@ -194,17 +194,17 @@ public final class AppSyncResource {
     public Response read(@PathParam("user") String user, @PathParam("collection") String collection,
             @QueryParam("since") String since, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Settings current = settings;
-        BigDecimal sinceSeconds;
-        try {
-            sinceSeconds = SyncTime.parse(since);
-        } catch (NumberFormatException e) {
-            return badRequest(INVALID_SINCE_VALUE, "invalid since value");
-        }
         if (!COLLECTION.matcher(collection).matches()) {
             return badRequest(MISSING_VALUE, "invalid collection name");
         }
         try {
-            UserRecords records = records(user, authorization, current);
+            UserRecords records = records(user, authorization, current); // the token first: anonymous input costs nothing
+            BigDecimal sinceSeconds;
+            try {
+                sinceSeconds = SyncTime.parse(since);
+            } catch (NumberFormatException e) {
+                return badRequest(INVALID_SINCE_VALUE, "invalid since value");
+            }
             Collections.Answer answer = read(records, collection, SyncTime.millis(sinceSeconds), current.pageSize());
             String body;
             if (answer instanceof Collections.Deleted deleted) {

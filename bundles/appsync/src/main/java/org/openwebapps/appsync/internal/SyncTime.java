@@ -2,6 +2,7 @@ package org.openwebapps.appsync.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.regex.Pattern;
 
 /**
  * AppSync's clock on the wire: seconds since the epoch with two decimals (10 ms), as JSON numbers;
@@ -9,6 +10,12 @@ import java.math.RoundingMode;
  */
 final class SyncTime {
 
+    /**
+     * What a wire timestamp may look like, checked before any number is built (an exponent such as
+     * {@code 1e999999999} would cost seconds of CPU or the heap): up to 12 digits (year 9999 and
+     * beyond), then at most 6 decimals, which are rounded to 2 as the protocol says.
+     */
+    private static final Pattern SHAPE = Pattern.compile("[0-9]{1,12}(?:\\.[0-9]{0,6})?");
     /** Later than any real timestamp (year 9999): a {@code since} beyond it is refused. */
     private static final BigDecimal MAX_SECONDS = new BigDecimal("253402300799.99");
 
@@ -17,15 +24,15 @@ final class SyncTime {
 
     /**
      * @return {@code since} rounded half-even to two decimals
-     * @throws NumberFormatException empty, {@code NaN}, {@code Infinity}, not a number, or beyond year 9999
+     * @throws NumberFormatException not of the shape above (signs, exponents, {@code NaN}, ...) or beyond year 9999
      */
     static BigDecimal parse(String since) {
         if (since == null) {
             return BigDecimal.ZERO.setScale(2);
         }
         String text = since.trim();
-        if (text.isEmpty() || text.length() > 64) {
-            throw new NumberFormatException("empty or overlong");
+        if (!SHAPE.matcher(text).matches()) {
+            throw new NumberFormatException("not digits with at most one dot and 6 decimals");
         }
         BigDecimal value = new BigDecimal(text).setScale(2, RoundingMode.HALF_EVEN);
         if (value.abs().compareTo(MAX_SECONDS) > 0) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.openwebapps.auth.Audiences;
 import org.openwebapps.auth.AuthenticationException;
 import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
@@ -92,7 +93,7 @@ public final class SauropodService implements Sauropod {
         List<String> listed = Arrays.stream(config.audiences()).flatMap(a -> Arrays.stream(a.split(",")))
                 .map(String::trim).filter(a -> !a.isEmpty()).toList();
         boolean anyAudience = listed.contains("*");
-        Set<String> audiences = listed.stream().filter(a -> !a.equals("*")).map(a -> Origins.normalise(a)
+        Set<String> audiences = listed.stream().filter(a -> !a.equals("*")).map(a -> Audiences.normalise(a)
                 .orElseThrow(() -> new IllegalArgumentException("audiences: '" + a + "' is not an origin")))
                 .collect(Collectors.toUnmodifiableSet());
         this.settings = new Settings(new Tokens(keys, clock, Duration.ofSeconds(config.token_ttl_seconds())),
@@ -163,7 +164,7 @@ public final class SauropodService implements Sauropod {
     @Override
     public UserRecords records(Session session, String bucket, String user) throws SauropodException {
         // the bucket as the token holds it needs no normalising (the common case: callers pass it back)
-        Optional<String> normalised = bucket.equals(session.bucket()) ? Optional.of(bucket) : Origins.normalise(bucket);
+        Optional<String> normalised = bucket.equals(session.bucket()) ? Optional.of(bucket) : Audiences.normalise(bucket);
         if (normalised.isEmpty() || !normalised.get().equals(session.bucket()) || !session.user().equals(user)) {
             throw new SauropodException(Reason.FORBIDDEN, "this session may not access that app's or user's data");
         }
@@ -172,7 +173,7 @@ public final class SauropodService implements Sauropod {
 
     @Override
     public String normaliseAudience(String audience) throws SauropodException {
-        return Origins.normalise(audience)
+        return Audiences.normalise(audience)
                 .orElseThrow(() -> new SauropodException(Reason.INVALID, "audience must be an origin (scheme://host[:port])"));
     }
 

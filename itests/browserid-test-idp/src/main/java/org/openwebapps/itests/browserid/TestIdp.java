@@ -36,8 +36,16 @@ public final class TestIdp implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How the body is sent: at once, one byte per {@code delay} (a trickle), or never ending. */
+    private enum Pace {
+        AT_ONCE, TRICKLE, ENDLESS
+    }
+
     /** What {@code /.well-known/browserid} answers. */
-    private record Answer(int status, String contentType, String body, Duration delay) {
+    private record Answer(int status, String contentType, String body, Duration delay, Pace pace) {
+        Answer(int status, String contentType, String body, Duration delay) {
+            this(status, contentType, body, delay, Pace.AT_ONCE);
+        }
     }
 
     private final HttpServer server;
@@ -48,6 +56,7 @@ public final class TestIdp implements AutoCloseable {
     });
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger fetches = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private volatile SigningKey key;
     private volatile List<SigningKey> publishedKeys;
     private volatile Answer answer;
@@ -129,6 +138,25 @@ public final class TestIdp implements AutoCloseable {
         answer = new Answer(answer.status(), answer.contentType(), answer.body(), delay);
     }
 
+    /**
+     * A hostile IdP: the support document's headers at once, then its body one byte per
+     * {@code interval}, so every read succeeds and the fetch never ends on a read timeout.
+     */
+    public void serveTrickling(Duration interval) {
+        serveSupport();
+        answer = new Answer(answer.status(), answer.contentType(), answer.body(), interval, Pace.TRICKLE);
+    }
+
+    /** A hostile IdP: a chunked body that never ends (a JSON string that keeps growing). */
+    public void serveEndless() {
+        answer = new Answer(200, "application/json", "{\"x\":\"", Duration.ZERO, Pace.ENDLESS);
+    }
+
+    /** @return the requests being answered right now (a trickle the client hung up on ends) */
+    public int openRequests() {
+        return open.get();
+    }
+
     /** Any answer at all: broken JSON, wrong content type, an error status. */
     public void serve(int status, String contentType, String body) {
         answer = new Answer(status, contentType, body, Duration.ZERO);
@@ -160,9 +188,11 @@ public final class TestIdp implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         fetches.incrementAndGet();
+        open.incrementAndGet();
         Answer current = answer;
         try (exchange) {
-            if (!current.delay().isZero() && closing.await(current.delay().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (current.pace() == Pace.AT_ONCE && !current.delay().isZero()
+                    && closing.await(current.delay().toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
             byte[] body = current.body().getBytes(StandardCharsets.UTF_8);
@@ -170,14 +200,41 @@ public final class TestIdp implements AutoCloseable {
             if (current.status() / 100 == 3) {
                 exchange.getResponseHeaders().set("Location", "http://" + domain() + "/elsewhere");
             }
-            exchange.sendResponseHeaders(current.status(), body.length == 0 ? -1 : body.length);
+            long length = current.pace() == Pace.ENDLESS ? 0 : body.length == 0 ? -1 : body.length; // 0: chunked
+            exchange.sendResponseHeaders(current.status(), length);
             if (body.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
+                    send(current, body, out);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client hung up on a trickle or an endless body: what the tests want to see
+        } finally {
+            open.decrementAndGet();
+        }
+    }
+
+    private void send(Answer current, byte[] body, OutputStream out) throws IOException, InterruptedException {
+        switch (current.pace()) {
+            case AT_ONCE -> out.write(body);
+            case TRICKLE -> {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    if (closing.await(current.delay().toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            }
+            case ENDLESS -> {
+                out.write(body);
+                byte[] more = "x".repeat(8192).getBytes(StandardCharsets.UTF_8);
+                while (closing.getCount() > 0) {
+                    out.write(more);
+                }
+            }
         }
     }
 

@@ -13,10 +13,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "The IdP that vouches for domains without BrowserID support; empty: none")
     String fallback_issuer() default "";
 
-    @AttributeDefinition(description = "Hosts (host[:port]) whose support documents are fetched over plain HTTP."
-            + " Development and tests only")
-    String[] allow_http_hosts() default {};
-
     @AttributeDefinition(description = "Tolerance on expiry and issue times, in seconds")
     int clock_skew_seconds() default 30;
 
@@ -27,7 +23,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " when the path ends in /v2); empty: verify locally")
     String verifier_url() default "";
 
-    @AttributeDefinition(description = "Timeout of a support document fetch or a remote verification, in milliseconds")
+    @AttributeDefinition(description = "Deadline of a support document fetch or a remote verification, in milliseconds"
+            + " (the outbound fetcher, org.openwebapps.fetch, caps it and holds the address rules)")
     int fetch_timeout_ms() default 5000;
 
     @AttributeDefinition(description = "How long a support document is cached, in seconds")

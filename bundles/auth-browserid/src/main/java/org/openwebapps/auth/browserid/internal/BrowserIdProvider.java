@@ -41,7 +41,7 @@ public final class BrowserIdProvider implements AuthProvider {
             return identity(verified, credential.audience());
         } catch (BrowserIdException e) {
             throw new AuthenticationException(Kind.REJECTED, e.getMessage());
-        } catch (RemoteVerifier.Unavailable e) {
+        } catch (VerifierUnavailable e) {
             throw new AuthenticationException(Kind.UNAVAILABLE, e.getMessage());
         }
     }

@@ -9,9 +9,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.openwebapps.browserid.BrowserIdException;
+import org.openwebapps.fetch.OutboundFetcher;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +36,17 @@ public final class BrowserIdVerification {
     }
 
     private final Clock clock;
+    private final OutboundFetcher fetcher;
     private volatile Verifiers verifiers;
 
     @Activate
-    public BrowserIdVerification(BrowserIdConfiguration config) {
-        this(config, Clock.systemUTC());
+    public BrowserIdVerification(BrowserIdConfiguration config, @Reference OutboundFetcher fetcher) {
+        this(config, fetcher, Clock.systemUTC());
     }
 
-    BrowserIdVerification(BrowserIdConfiguration config, Clock clock) {
+    BrowserIdVerification(BrowserIdConfiguration config, OutboundFetcher fetcher, Clock clock) {
         this.clock = clock;
+        this.fetcher = fetcher;
         modified(config);
     }
 
@@ -57,9 +61,8 @@ public final class BrowserIdVerification {
             throw new IllegalArgumentException("invalid " + PID + " configuration: negative or too small a limit");
         }
         Duration timeout = Duration.ofMillis(config.fetch_timeout_ms());
-        Set<String> httpHosts = normalised(config.allow_http_hosts());
         SupportDocumentSource documents = new CachedSupportDocuments(
-                new HttpSupportDocuments(timeout, httpHosts, config.allow_weak_keys()), clock,
+                new HttpSupportDocuments(fetcher, timeout, config.allow_weak_keys()), clock,
                 Duration.ofSeconds(config.cache_seconds()), Duration.ofSeconds(config.cache_failure_seconds()),
                 config.cache_size());
         Set<String> trusted = normalised(config.trusted_issuers());
@@ -68,11 +71,8 @@ public final class BrowserIdVerification {
                 config.max_delegations());
         String url = config.verifier_url().trim();
         RemoteVerifier remote = url.isEmpty() ? null
-                : new RemoteVerifier(URI.create(url), trusted.stream().sorted().toList(), timeout);
+                : new RemoteVerifier(URI.create(url), trusted.stream().sorted().toList(), fetcher, timeout);
         this.verifiers = new Verifiers(local, remote);
-        if (!httpHosts.isEmpty()) {
-            LOG.warn("BrowserID support documents of {} are fetched over plain HTTP: development only", httpHosts);
-        }
         LOG.info("BrowserID verification: {}", remote == null ? "local" : "remote, " + URI.create(url).getHost());
     }
 
@@ -84,7 +84,7 @@ public final class BrowserIdVerification {
     }
 
     /** Local or remote, as configured: what the auth provider uses. */
-    LocalVerifier.Verified verify(String assertion, String audience) throws BrowserIdException, RemoteVerifier.Unavailable {
+    LocalVerifier.Verified verify(String assertion, String audience) throws BrowserIdException, VerifierUnavailable {
         Verifiers current = verifiers;
         return current.remote() != null ? current.remote().verify(assertion, audience)
                 : current.local().verify(assertion, audience, Set.of());
@@ -92,7 +92,7 @@ public final class BrowserIdVerification {
 
     /** Always local: what the verifier facade uses (it is a verifier). */
     LocalVerifier.Verified verifyLocally(String assertion, String audience, Set<String> trustedIssuers)
-            throws BrowserIdException {
+            throws BrowserIdException, VerifierUnavailable {
         return verifiers.local().verify(assertion, audience, trustedIssuers);
     }
 

@@ -39,7 +39,7 @@ final class CachedSupportDocuments implements SupportDocumentSource {
     }
 
     @Override
-    public SupportDocument fetch(String domain, String principalDomain) throws BrowserIdException {
+    public SupportDocument fetch(String domain, String principalDomain) throws BrowserIdException, VerifierUnavailable {
         String key = domain + "?" + principalDomain;
         long now = clock.millis();
         Entry entry;
@@ -47,7 +47,8 @@ final class CachedSupportDocuments implements SupportDocumentSource {
             entry = entries.get(key);
         }
         if (entry == null || entry.expiresAt() <= now) {
-            // Two logins may fetch the same document at once; neither waits for the other.
+            // Logins asking at once share one fetch (the fetcher's single flight); a busy fetcher
+            // (VerifierUnavailable) is not a verdict on the domain and is not cached.
             try {
                 entry = new Entry(source.fetch(domain, principalDomain), null, now + ttlMillis);
             } catch (BrowserIdException e) {

@@ -5,18 +5,21 @@ import java.util.regex.Pattern;
 
 /**
  * Strict email validation: the local part from BrowserID's character set, one {@code @}, a host
- * name with an optional port (test IdPs live at {@code 127.0.0.1:PORT}), 3 to 254 characters.
+ * domain as {@link Domains} accepts it, 3 to 254 characters.
  */
 final class Emails {
 
-    private static final Pattern EMAIL = Pattern.compile(
-            "[\\w!#$%&'*+/=?^`{|}~.\\-]+@[A-Za-z0-9](?:[A-Za-z0-9.\\-]*[A-Za-z0-9])?(?::[0-9]{1,5})?");
+    private static final Pattern LOCAL_PART = Pattern.compile("[\\w!#$%&'*+/=?^`{|}~.\\-]+");
 
     private Emails() {
     }
 
     static boolean valid(String email) {
-        return email != null && email.length() >= 3 && email.length() <= 254 && EMAIL.matcher(email).matches();
+        if (email == null || email.length() < 3 || email.length() > 254) {
+            return false;
+        }
+        int at = email.indexOf('@');
+        return at > 0 && LOCAL_PART.matcher(email.substring(0, at)).matches() && Domains.valid(email.substring(at + 1));
     }
 
     /** @return the domain (with port) of a valid address */

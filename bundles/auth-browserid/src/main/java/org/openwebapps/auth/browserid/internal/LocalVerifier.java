@@ -60,7 +60,7 @@ final class LocalVerifier {
      * @param audience        the relying party's audience
      * @param extraTrusted    issuers this caller trusts for any domain, besides the configured ones
      */
-    Verified verify(String assertion, String audience, Set<String> extraTrusted) throws BrowserIdException {
+    Verified verify(String assertion, String audience, Set<String> extraTrusted) throws BrowserIdException, VerifierUnavailable {
         List<String> parts = unbundle(assertion);
         if (parts.size() > 2) {
             throw new BrowserIdException("certificate chaining is not yet allowed");
@@ -84,7 +84,7 @@ final class LocalVerifier {
         if (!(signed.payload().get("aud") instanceof String aud)) {
             throw new BrowserIdException("malformed assertion: no audience");
         }
-        Audiences.check(aud, audience);
+        AudienceMatch.check(aud, audience);
         long now = clock.millis();
         checkTimes(cert.payload(), now);
         long expires = checkTimes(signed.payload(), now);
@@ -126,7 +126,7 @@ final class LocalVerifier {
     }
 
     /** The issuer that may vouch for {@code domain}: the end of its delegation chain, else the fallback. */
-    private String authoritativeIssuer(String domain) throws BrowserIdException {
+    private String authoritativeIssuer(String domain) throws BrowserIdException, VerifierUnavailable {
         List<String> chain = new ArrayList<>();
         String current = domain;
         String whyNot;
@@ -162,7 +162,7 @@ final class LocalVerifier {
         return fallbackIssuer;
     }
 
-    private List<PublicKeys.SizedKey> issuerKeys(String issuer, String principalDomain) throws BrowserIdException {
+    private List<PublicKeys.SizedKey> issuerKeys(String issuer, String principalDomain) throws BrowserIdException, VerifierUnavailable {
         SupportDocument document = documents.fetch(issuer, principalDomain);
         if (document instanceof SupportDocument.Supported supported) {
             return supported.keys();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.openwebapps.browserid.BrowserIdException;
 import org.openwebapps.browserid.PublicKeys;
@@ -28,8 +27,6 @@ sealed interface SupportDocument {
     record Supported(List<PublicKeys.SizedKey> keys) implements SupportDocument {
     }
 
-    Pattern DOMAIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.\\-]*[A-Za-z0-9])?(?::[0-9]{1,5})?");
-
     /**
      * @throws BrowserIdException "bad support document for 'domain': ..."
      */
@@ -46,7 +43,7 @@ sealed interface SupportDocument {
         }
         Object authority = document.get("authority");
         if (authority != null) {
-            if (!(authority instanceof String name) || !DOMAIN.matcher(name).matches()) {
+            if (!(authority instanceof String name) || !Domains.valid(name)) {
                 throw bad(domain, "invalid 'authority'");
             }
             return new Delegated(name.toLowerCase(Locale.ROOT));

@@ -2,7 +2,7 @@ package org.openwebapps.auth.browserid.internal;
 
 import org.openwebapps.browserid.BrowserIdException;
 
-/** Where support documents come from: HTTPS in production, a map in unit tests. */
+/** Where support documents come from: the outbound fetcher in production, a map in some unit tests. */
 @FunctionalInterface
 interface SupportDocumentSource {
 
@@ -12,6 +12,7 @@ interface SupportDocumentSource {
      * @return the document
      * @throws BrowserIdException the domain is not a primary (no document, transport failure,
      *                            bad document): the reason says which
+     * @throws VerifierUnavailable no answer for now (the outbound fetcher is busy)
      */
-    SupportDocument fetch(String domain, String principalDomain) throws BrowserIdException;
+    SupportDocument fetch(String domain, String principalDomain) throws BrowserIdException, VerifierUnavailable;
 }

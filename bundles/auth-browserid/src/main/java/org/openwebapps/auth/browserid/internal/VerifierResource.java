@@ -35,6 +35,9 @@ import org.osgi.service.component.annotations.Reference;
 @Produces(MediaType.APPLICATION_JSON)
 public final class VerifierResource {
 
+    /** A busy fetcher frees up within one fetch deadline. */
+    private static final int RETRY_AFTER_SECONDS = 5;
+
     private final BrowserIdVerification verification;
 
     @Activate
@@ -98,6 +101,10 @@ public final class VerifierResource {
             return Response.ok(okay).build();
         } catch (BrowserIdException e) {
             return failure(Response.Status.OK, e.getMessage());
+        } catch (VerifierUnavailable e) {
+            // no verdict: a relying party must not read this as a failure of the assertion
+            return Response.fromResponse(failure(Response.Status.SERVICE_UNAVAILABLE, e.getMessage()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
         }
     }
 

@@ -3,6 +3,7 @@ package org.openwebapps.auth.browserid.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +16,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openwebapps.browserid.Algorithm;
 import org.openwebapps.browserid.BrowserIdException;
+import org.openwebapps.fetch.http.internal.TestFetchers;
 import org.openwebapps.itests.browserid.TestIdp;
 
 /** Support documents fetched from a real IdP over HTTP, and every way that goes wrong. */
 class HttpSupportDocumentsTest {
+
+    private static final String LOOPBACK = "127.0.0.1";
+    /** Guards against a hang; far above every deadline used here, so it measures nothing. */
+    private static final Duration HANG = Duration.ofSeconds(30);
 
     private TestIdp idp;
     private HttpSupportDocuments documents;
@@ -26,7 +32,7 @@ class HttpSupportDocumentsTest {
     @BeforeEach
     void start() throws Exception {
         idp = TestIdp.start(Algorithm.RS256);
-        documents = new HttpSupportDocuments(Duration.ofMillis(500), Set.of(idp.domain()), false);
+        documents = new HttpSupportDocuments(TestFetchers.allowingLocal(LOOPBACK), Duration.ofMillis(500), false);
     }
 
     @AfterEach
@@ -73,14 +79,44 @@ class HttpSupportDocumentsTest {
         assertEquals(idp.domain() + " is not a browserid primary - non \"application/json\" response", reason());
 
         idp.serveSlowly(Duration.ofSeconds(5));
-        assertEquals("timeout trying to load well-known for " + idp.domain(), reason());
+        assertEquals(idp.domain() + " is not a browserid primary - could not fetch its support document", reason());
     }
 
     @Test
-    void plainHttpOnlyForAllowedHosts() {
-        HttpSupportDocuments httpsOnly = new HttpSupportDocuments(Duration.ofMillis(500), Set.of(), false);
-        // HTTPS to a plain HTTP server: the TLS handshake never completes, no document is served
-        assertThrows(BrowserIdException.class, () -> httpsOnly.fetch(idp.domain(), idp.domain()));
+    void aTricklingIdpIsCutOffAtTheDeadline() {
+        idp.serveTrickling(Duration.ofMillis(20)); // a 1 KB document would take ~20 s
+        String reason = assertTimeoutPreemptively(HANG, this::reason);
+        assertEquals(idp.domain() + " is not a browserid primary - could not fetch its support document", reason);
+        assertTimeoutPreemptively(HANG, () -> {
+            while (idp.openRequests() > 0) {
+                Thread.onSpinWait(); // the fetcher hung up: the IdP's write fails and its request ends
+            }
+        });
+    }
+
+    @Test
+    void anEndlessDocumentIsCutAtTheSizeCap() {
+        idp.serveEndless();
+        String reason = assertTimeoutPreemptively(HANG, this::reason);
+        assertEquals(idp.domain() + " is not a browserid primary - could not fetch its support document", reason);
+    }
+
+    @Test
+    void withoutTheAllowListTheLoopbackIsNeverContacted() {
+        HttpSupportDocuments production = new HttpSupportDocuments(TestFetchers.allowingLocal(), Duration.ofMillis(500), false);
+        BrowserIdException e = assertThrows(BrowserIdException.class, () -> production.fetch(idp.domain(), idp.domain()));
+        // the same reason as any transport failure: no port scanning through the verifier
+        assertEquals(idp.domain() + " is not a browserid primary - could not fetch its support document", e.getMessage());
+        assertEquals(0, idp.fetches());
+    }
+
+    @Test
+    void domainsThatPassAPatternButAreNoHostAreRefusedCleanly() {
+        for (String domain : new String[] {"127.1", "a..b", "foo.123", "x:99999", "x:0", "-a.example", "a-.example",
+                "2130706433", "0x7f000001", "a.example."}) {
+            BrowserIdException e = assertThrows(BrowserIdException.class, () -> documents.fetch(domain, domain), domain);
+            assertEquals(domain + " is not a browserid primary - invalid domain", e.getMessage());
+        }
         assertEquals(0, idp.fetches());
     }
 
@@ -89,7 +125,7 @@ class HttpSupportDocumentsTest {
         String domain = idp.domain();
         idp.close();
         BrowserIdException e = assertThrows(BrowserIdException.class, () -> documents.fetch(domain, domain));
-        assertEquals(domain + " is not a browserid primary - could not connect", e.getMessage());
+        assertEquals(domain + " is not a browserid primary - could not fetch its support document", e.getMessage());
     }
 
     @Test

@@ -190,14 +190,22 @@ class LocalVerifierTest {
         "http://rp.example, audience mismatch: scheme mismatch",
         "https://rp.example/path, audience mismatch: has non-empty path",
         "ftp://rp.example, audience mismatch: domain mismatch",
-        "rp.example, audience mismatch: scheme mismatch",
+        "https://user@rp.example, audience mismatch: domain mismatch",
     })
     void wrongAudience(String audience, String expected) {
         assertEquals(expected, reason(verifier(), backed("a@idp.example", IDP, "idp.example"), audience));
     }
 
+    @Test
+    void aBareHostMeansHttpsHereAsInSauropodSoAnHttpAssertionCannotOpenTheHttpsBucket() {
+        String forHttp = cert(IDP, "idp.example", Map.of("email", "a@idp.example"), USER, NOW + 3_600_000, NOW - 1000)
+                + "~" + assertion(USER, "http://rp.example", NOW + 120_000, null);
+        assertEquals("audience mismatch: scheme mismatch", reason(verifier(), forHttp, "rp.example"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"https://rp.example", "https://rp.example:443", "https://RP.example/", "https://rp.example:443/"})
+    @ValueSource(strings = {"https://rp.example", "https://rp.example:443", "https://RP.example/", "https://rp.example:443/",
+            "rp.example", "rp.example:443"})
     void sameOriginWrittenDifferently(String audience) throws Exception {
         assertEquals("a@idp.example", verifier().verify(backed("a@idp.example", IDP, "idp.example"), audience, Set.of()).email());
     }

@@ -47,7 +47,8 @@ public final class VerificationBench {
         }
     }
 
-    private static double rate(Algorithm idpAlgorithm, Algorithm userAlgorithm, double seconds) throws BrowserIdException {
+    private static double rate(Algorithm idpAlgorithm, Algorithm userAlgorithm, double seconds)
+            throws BrowserIdException, VerifierUnavailable {
         SigningKey idp = SigningKey.generate(idpAlgorithm);
         SupportDocument document = new SupportDocument.Supported(List.of(PublicKeys.fromJson(idp.publicKeyJson(), false)));
         SupportDocumentSource cached = new CachedSupportDocuments((domain, principal) -> document, Clock.systemUTC(),
@@ -67,7 +68,8 @@ public final class VerificationBench {
         return run(verifier, assertions, seconds);
     }
 
-    private static double run(LocalVerifier verifier, List<String> assertions, double seconds) throws BrowserIdException {
+    private static double run(LocalVerifier verifier, List<String> assertions, double seconds)
+            throws BrowserIdException, VerifierUnavailable {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long count = 0;

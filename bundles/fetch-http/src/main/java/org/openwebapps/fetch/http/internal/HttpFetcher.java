@@ -158,15 +158,23 @@ public final class HttpFetcher implements OutboundFetcher {
         }
         try {
             workers.execute(() -> {
+                FetchResponse response = null;
+                FetchException failure = null;
                 try {
-                    mine.complete(follow(request, deadline, current));
+                    response = follow(request, deadline, current);
                 } catch (FetchException e) {
-                    mine.completeExceptionally(e);
+                    failure = e;
                 } catch (RuntimeException e) {
-                    mine.completeExceptionally(new FetchException(Kind.FAILED, "unexpected: " + e));
+                    failure = new FetchException(Kind.FAILED, "unexpected: " + e);
                 } finally {
+                    // before the callers wake up: a fetch they start next is a new one, and not busy
                     finish(key, mine);
                     current.fetches().release();
+                }
+                if (failure == null) {
+                    mine.complete(response);
+                } else {
+                    mine.completeExceptionally(failure);
                 }
             });
         } catch (RejectedExecutionException e) { // deactivated

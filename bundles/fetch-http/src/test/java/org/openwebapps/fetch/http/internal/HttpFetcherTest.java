@@ -261,6 +261,18 @@ class HttpFetcherTest {
     }
 
     @Test
+    void aFetchStartedAfterAnotherEndedIsANewRequest() throws Exception {
+        ScriptedServer server = server(answering("{}"));
+        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(1, 1),
+                resolverOf("127.0.0.1"));
+        FetchRequest request = FetchRequest.get(URI.create("http://127.0.0.1:" + server.port() + "/again"));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, fetcher.fetch(request).status()); // and never busy: the one permit is back first
+        }
+        assertEquals(20, server.connections.get());
+    }
+
+    @Test
     void pastTheCapOnFetchesInFlightCallersAreRefusedAtOnceThenServedAgain() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScriptedServer slow = server((head, out) -> {

@@ -52,7 +52,8 @@ import jakarta.ws.rs.core.Response;
  */
 @Component(service = Servlet.class, configurationPid = RestWhiteboard.PID, property = {
         HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=/*",
-        HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME + "=openwebapps-rest" })
+        HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME + "=openwebapps-rest",
+        HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED + "=true" })
 @Designate(ocd = RestRuntimeConfiguration.class)
 public final class RestWhiteboard extends HttpServlet {
 
@@ -73,6 +74,8 @@ public final class RestWhiteboard extends HttpServlet {
     private final transient Map<ServiceReference<Object>, Object> served = new ConcurrentHashMap<>();
 
     private volatile long maxBodyBytes;
+    private volatile long bodyTimeoutMillis;
+    private volatile ForwardedRequest.TrustedProxies trustedProxies;
     private volatile int drainTimeoutSeconds;
     /** Set once the HTTP service has called {@link #init()}: Jersey needs the ServletConfig. */
     private volatile boolean initialized;
@@ -143,8 +146,22 @@ public final class RestWhiteboard extends HttpServlet {
         containers.swap(null);
     }
 
+    /**
+     * Behind a trusted proxy the request carries the client's scheme and host ({@link ForwardedRequest});
+     * a request body is read without a thread first ({@link BufferedBody}); then Jersey serves it.
+     */
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response)
+    protected void service(HttpServletRequest direct, HttpServletResponse response)
+            throws ServletException, IOException {
+        HttpServletRequest request = ForwardedRequest.of(direct, trustedProxies);
+        if (BufferedBody.present(request)) {
+            BufferedBody.read(request, response, maxBodyBytes, bodyTimeoutMillis, this::writeError, this::serveBuffered);
+        } else {
+            serveBuffered(request, response);
+        }
+    }
+
+    private void serveBuffered(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         GenerationSwitch.Generation<ServletContainer> generation = containers.acquire();
         if (generation == null) {
@@ -166,7 +183,12 @@ public final class RestWhiteboard extends HttpServlet {
             throw new IllegalArgumentException(
                     "drain.timeout.seconds must be at least 1, got " + config.drain_timeout_seconds());
         }
+        if (config.body_timeout_ms() < 100) {
+            throw new IllegalArgumentException("body.timeout.ms must be at least 100, got " + config.body_timeout_ms());
+        }
+        trustedProxies = new ForwardedRequest.TrustedProxies(config.trusted_proxies());
         maxBodyBytes = config.max_body_bytes();
+        bodyTimeoutMillis = config.body_timeout_ms();
         drainTimeoutSeconds = config.drain_timeout_seconds();
     }
 
@@ -249,6 +271,12 @@ public final class RestWhiteboard extends HttpServlet {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    private void writeError(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        mapper.writeValue(response.getOutputStream(), ApiError.of(Response.Status.fromStatusCode(status), message));
     }
 
     private void writeUnavailable(HttpServletResponse response) throws IOException {

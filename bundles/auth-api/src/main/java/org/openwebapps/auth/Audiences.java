@@ -1,4 +1,4 @@
-package org.openwebapps.sauropod.internal;
+package org.openwebapps.auth;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,16 +6,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Audience normalisation, which names buckets: lower-case scheme and host, {@code https} when no
- * scheme is given, default ports dropped, no path: {@code scheme://host[:port]}.
+ * The one audience normalisation of the server, used by every auth provider, Sauropod (it names
+ * buckets) and AppSync, so that an audience means the same origin everywhere: lower-case scheme
+ * and host, default ports dropped, no path: {@code scheme://host[:port]}. A bare {@code host} or
+ * {@code host:port} means {@code https}. Schemes: {@code https}, {@code http}, {@code app}. User
+ * info, a query, a fragment or a path make it no origin.
  */
-final class Origins {
+public final class Audiences {
 
-    private Origins() {
+    private Audiences() {
     }
 
     /** @return the normalised origin, or empty when {@code audience} is not an origin */
-    static Optional<String> normalise(String audience) {
+    public static Optional<String> normalise(String audience) {
         if (audience == null || audience.isBlank() || audience.length() > 255) {
             return Optional.empty();
         }
@@ -35,6 +38,9 @@ final class Origins {
                 return Optional.empty();
             }
             int port = uri.getPort();
+            if (port == 0 || port > 65535) {
+                return Optional.empty();
+            }
             boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
             return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
         } catch (URISyntaxException e) {
