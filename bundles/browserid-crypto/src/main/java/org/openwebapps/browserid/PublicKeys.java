@@ -106,6 +106,10 @@ public final class PublicKeys {
     private static SizedKey rsa(BigInteger n, BigInteger e) throws GeneralSecurityException, BrowserIdException {
         Algorithm algorithm = Algorithm.forKey("RS", n)
                 .orElseThrow(() -> new BrowserIdException("unsupported RSA key size " + n.bitLength()));
+        // e = 1 makes every message its own signature; an even e is no RSA key at all
+        if (e.compareTo(BigInteger.valueOf(3)) < 0 || !e.testBit(0) || e.compareTo(n) >= 0) {
+            throw new BrowserIdException("malformed public key: bad RSA exponent");
+        }
         return new SizedKey(algorithm, KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)));
     }
 
@@ -118,8 +122,10 @@ public final class PublicKeys {
         if (!p.equals(expected.getP()) || !q.equals(expected.getQ()) || !g.equals(expected.getG())) {
             throw new BrowserIdException("DSA key with unknown domain parameters");
         }
-        if (y.signum() <= 0 || y.compareTo(p) >= 0) {
-            throw new BrowserIdException("malformed public key");
+        // y in [2, p-1) and in the subgroup of order q: otherwise signatures can be forged
+        if (y.compareTo(BigInteger.TWO) < 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0
+                || !y.modPow(q, p).equals(BigInteger.ONE)) {
+            throw new BrowserIdException("malformed public key: DSA key outside its group");
         }
         return new SizedKey(algorithm, KeyFactory.getInstance("DSA").generatePublic(new DSAPublicKeySpec(y, p, q, g)));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,5 +76,25 @@ class JwsTest {
         Map<String, Object> json = new HashMap<>(SigningKey.generate(Algorithm.DS128).publicKeyJson());
         json.put("g", "2");
         assertThrows(BrowserIdException.class, () -> PublicKeys.fromJson(json, false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2", "4", "65536"})
+    void rsaKeysWithAnExponentBelowThreeOrEvenAreRefused(String exponent) {
+        Map<String, Object> json = new HashMap<>(SigningKey.generate(Algorithm.RS256).publicKeyJson());
+        json.put("e", exponent);
+        BrowserIdException e = assertThrows(BrowserIdException.class, () -> PublicKeys.fromJson(json, false));
+        assertEquals("malformed public key: bad RSA exponent", e.getMessage());
+    }
+
+    @Test
+    void dsaKeysOutsideTheSubgroupAreRefused() {
+        Map<String, Object> json = new HashMap<>(SigningKey.generate(Algorithm.DS128).publicKeyJson());
+        BigInteger p = new BigInteger((String) json.get("p"), 16);
+        for (BigInteger y : new BigInteger[] {BigInteger.ONE, p.subtract(BigInteger.ONE), BigInteger.TWO.pow(100).add(BigInteger.ONE)}) {
+            json.put("y", y.toString(16));
+            BrowserIdException e = assertThrows(BrowserIdException.class, () -> PublicKeys.fromJson(json, false), y.toString());
+            assertEquals("malformed public key: DSA key outside its group", e.getMessage());
+        }
     }
 }

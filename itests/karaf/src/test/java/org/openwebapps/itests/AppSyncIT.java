@@ -156,6 +156,28 @@ public class AppSyncIT extends ServerTestSupport {
         assertEquals(401, verify(idp.assertion(email, "https://other.example"), "https://other.example").statusCode());
     }
 
+    @Test
+    public void collectionUrlsFollowForwardedHeadersOnlyFromTrustedProxies() throws Exception {
+        String email = idp.email("proxied");
+        String form = "assertion=" + q(idp.assertion(email, SITE)) + "&audience=" + q(SITE);
+        HttpRequest behindProxy = HttpRequest.newBuilder(uri("/verify")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "myapps.example")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String direct = uri("/collections/").toString();
+        assertTrue(json(send(behindProxy)).path("collection_url").asText().startsWith(direct));
+        reconfigure("org.openwebapps.http.rest", Map.of("trusted.proxies", "127.0.0.1"));
+        try {
+            await("the proxy trusted", () -> json(send(behindProxy)).path("collection_url").asText(),
+                    url -> url.startsWith("https://myapps.example/collections/"));
+            String again = "assertion=" + q(idp.assertion(email, SITE)) + "&audience=" + q(SITE);
+            assertTrue(json(post("/verify", "application/x-www-form-urlencoded", again)).path("collection_url").asText()
+                    .startsWith(direct)); // the same peer without the headers: its own address
+        } finally {
+            configurationAdmin.getConfiguration("org.openwebapps.http.rest", null).delete();
+        }
+    }
+
     // --- the protocol -----------------------------------------------------------------------------
 
     @Test

@@ -6,10 +6,16 @@ import static org.junit.Assert.assertTrue;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -86,6 +92,57 @@ public class BrowserIdIT extends ServerTestSupport {
     private static String form(String assertion, String audience) {
         return "assertion=" + URLEncoder.encode(assertion, StandardCharsets.UTF_8) + "&audience="
                 + URLEncoder.encode(audience, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Finding 1 of the hardening review: logins naming domains whose IdPs trickle their support
+     * documents held every request thread. Now they share fetches, past the fetcher's caps they are
+     * refused at once, and the server keeps answering everything else.
+     */
+    @Test
+    public void tricklingIdpsStallNoRequestThread() throws Exception {
+        List<TestIdp> hostile = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(200);
+        try {
+            for (int i = 0; i < 4; i++) {
+                TestIdp trickler = TestIdp.start(Algorithm.RS256);
+                trickler.serveTrickling(Duration.ofMillis(100)); // a ~1 KB document: ~2 minutes
+                hostile.add(trickler);
+            }
+            List<Future<HttpResponse<String>>> logins = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                TestIdp trickler = hostile.get(i % hostile.size());
+                String assertion = trickler.assertion(trickler.email("victim" + i), RP);
+                logins.add(clients.submit(() -> post("/browserid/verify", "application/x-www-form-urlencoded",
+                        form(assertion, RP))));
+            }
+            await("the tricklers are being fetched", () -> hostile.stream().mapToInt(TestIdp::openRequests).sum(),
+                    open -> open >= hostile.size());
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, get("/__lbheartbeat__").statusCode());
+                String email = idp.email("bystander" + i);
+                JsonNode okay = json(post("/browserid/verify", "application/x-www-form-urlencoded", form(idp.assertion(email, RP), RP)));
+                assertEquals(okay.toString(), "okay", okay.path("status").asText());
+            }
+            int refusedAtOnce = 0;
+            for (Future<HttpResponse<String>> login : logins) {
+                HttpResponse<String> answer = login.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                JsonNode body = json(answer);
+                assertEquals(answer.body(), "failure", body.path("status").asText());
+                if (answer.statusCode() == 503) {
+                    refusedAtOnce++;
+                    assertTrue(answer.headers().firstValue("Retry-After").isPresent());
+                } else {
+                    assertEquals(answer.body(), 200, answer.statusCode());
+                    assertTrue(body.toString(), body.path("reason").asText().contains("could not fetch its support document"));
+                }
+            }
+            assertTrue("past the caps, logins were refused at once: " + refusedAtOnce, refusedAtOnce > 0);
+            await("every trickle hung up on", () -> hostile.stream().mapToInt(TestIdp::openRequests).sum(), open -> open == 0);
+        } finally {
+            clients.shutdownNow();
+            hostile.forEach(TestIdp::close);
+        }
     }
 
     @Test

@@ -14,11 +14,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -150,6 +153,33 @@ public class RouterCrashIT {
         assertEquals(check.toString(), 0, check.path("differences").asInt());
         assertEquals(check.toString(), 0, check.path("pendingOwners").asInt());
         assertTrue(check.toString(), check.path("records").asInt() > 0);
+    }
+
+    /** Configuration copies (a password), the H2 files, the log and the journal are the server user's only. */
+    @Test
+    public void filesHoldingSecretsOrUserDataAreNotReadableByOthers() throws Exception {
+        start();
+        String user = idp.email("private");
+        Reply written = PlainHttp.mustCall("PUT", uri(keyPath(user, "k")),
+                Map.of("Signature", token(user), "Content-Type", "application/x-www-form-urlencoded"), "value=secret");
+        assertEquals(written.body(), 204, written.status());
+        List<String> open = new ArrayList<>();
+        for (String folder : List.of("etc", "data")) {
+            try (Stream<Path> files = Files.walk(home.resolve(folder))) {
+                files.filter(Files::isRegularFile).forEach(file -> {
+                    try {
+                        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                        if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                            open.add(home.relativize(file) + " " + PosixFilePermissions.toString(permissions));
+                        }
+                    } catch (IOException e) {
+                        // gone meanwhile (a rolled log): nothing to check
+                    }
+                });
+            }
+        }
+        assertTrue("readable by others: " + open, open.isEmpty());
+        assertTrue(Files.exists(home.resolve("data/log/karaf.log")));
     }
 
     /** One device writing its keys in turn; a write without an answer (the kill) is not acknowledged. */

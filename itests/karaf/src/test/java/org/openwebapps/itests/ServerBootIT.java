@@ -8,6 +8,11 @@ import static org.junit.Assert.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -97,6 +102,44 @@ public class ServerBootIT extends ServerTestSupport {
             assertEquals("ok", json(recovered).path("checks").path("itest.passing").path("status").asText());
         } finally {
             passing.unregister();
+        }
+    }
+
+    @Test
+    public void fortyConcurrentHeartbeatsShareOneRunAndAllPass() throws Exception {
+        // a check that takes a while, so the 40 calls overlap, and counts its runs
+        AtomicInteger runs = new AtomicInteger();
+        ServiceRegistration<HealthCheck> slow = bundleContext.registerService(HealthCheck.class, new HealthCheck() {
+            @Override
+            public String name() {
+                return "itest.slow";
+            }
+
+            @Override
+            public HealthResult check() {
+                runs.incrementAndGet();
+                try {
+                    Thread.sleep(300); // the check's own work, which the callers wait for
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HealthResult.ok();
+            }
+        }, null);
+        ExecutorService callers = Executors.newFixedThreadPool(40);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                answers.add(callers.submit(() -> get("/__heartbeat__")));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(response.body(), 200, response.statusCode());
+            }
+            assertTrue("40 calls shared runs: " + runs.get(), runs.get() < 40);
+        } finally {
+            callers.shutdownNow();
+            slow.unregister();
         }
     }
 

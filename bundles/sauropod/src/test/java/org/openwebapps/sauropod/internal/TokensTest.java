@@ -1,5 +1,6 @@
 package org.openwebapps.sauropod.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,22 @@ class TokensTest {
         String bob = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "{\"u\":\"bob@example.com\",\"b\":\"https://app.example\",\"e\":9999999999999}".getBytes(StandardCharsets.UTF_8));
         assertEquals("invalid token signature", reason(tokens(K1, now), parts[0] + "." + parts[1] + "." + bob + "." + parts[3]));
+    }
+
+    @Test
+    void aTokenHasExactlyOneSpelling() throws Exception {
+        String token = tokens(K1, now).issue("alice@example.com", "https://app.example").token();
+        // HMAC-SHA256 is 32 bytes: 43 base64url characters, the last one carrying 2 unused bits
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = signature.charAt(signature.length() - 1);
+        char sameBytes = alphabet.charAt(alphabet.indexOf(last) ^ 1); // differs only in an unused bit
+        String respelled = token.substring(0, token.length() - 1) + sameBytes;
+        assertArrayEquals(Base64.getUrlDecoder().decode(signature),
+                Base64.getUrlDecoder().decode(respelled.substring(respelled.lastIndexOf('.') + 1)), "the same signature bytes");
+        assertEquals("invalid token signature", reason(tokens(K1, now), respelled));
+        assertEquals("invalid token signature", reason(tokens(K1, now), token + "="));
+        assertEquals("alice@example.com", tokens(K1, now).verify(token).user());
     }
 
     @Test

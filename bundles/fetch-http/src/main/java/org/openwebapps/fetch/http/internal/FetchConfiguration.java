@@ -21,6 +21,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most callers waiting on fetches at once, those sharing one fetch included")
     int max_waiting() default 64;
 
+    @AttributeDefinition(description = "Most callers sharing one fetch of one URL; more are refused at once (busy)")
+    int max_waiting_per_url() default 8;
+
     @AttributeDefinition(description = "Longest deadline any caller may ask for, in milliseconds")
     int max_deadline_ms() default 10000;
 

@@ -61,10 +61,14 @@ public final class HttpFetcher implements OutboundFetcher {
 
     /** One configuration, replaced as a whole. Permits taken from a replaced one go back to it. */
     private record Rules(HostList plainHttp, HostList privateHosts, Semaphore fetches, Semaphore callers,
-            long maxDeadlineNanos, int maxBytes) {
+            int maxCallersPerUrl, long maxDeadlineNanos, int maxBytes) {
     }
 
     private record Key(URI uri, Map<String, String> headers, int maxBytes, int maxRedirects) {
+    }
+
+    /** One fetch in flight and how many callers wait for it. */
+    private record Flight(CompletableFuture<FetchResponse> answer, AtomicInteger callers) {
     }
 
     private static final Pattern NUMERIC_LABEL = Pattern.compile("(?i)0x[0-9a-f]*|[0-9]+");
@@ -75,7 +79,7 @@ public final class HttpFetcher implements OutboundFetcher {
     private final SSLSocketFactory tls;
     private final ExecutorService workers;
     private final ScheduledExecutorService watchdog;
-    private final Map<Key, CompletableFuture<FetchResponse>> shared = new ConcurrentHashMap<>();
+    private final Map<Key, Flight> shared = new ConcurrentHashMap<>();
     private volatile Rules rules;
 
     @Activate
@@ -93,15 +97,16 @@ public final class HttpFetcher implements OutboundFetcher {
 
     @Modified
     void modified(FetchConfiguration config) {
-        if (config.max_in_flight() < 1 || config.max_waiting() < config.max_in_flight() || config.max_deadline_ms() < 100
-                || config.max_bytes() < 1) {
+        if (config.max_in_flight() < 1 || config.max_waiting() < config.max_in_flight() || config.max_waiting_per_url() < 1
+                || config.max_deadline_ms() < 100 || config.max_bytes() < 1) {
             throw new IllegalArgumentException(PID + ": max.in.flight must be >= 1, max.waiting >= max.in.flight,"
-                    + " max.deadline.ms >= 100, max.bytes >= 1");
+                    + " max.waiting.per.url >= 1, max.deadline.ms >= 100, max.bytes >= 1");
         }
         HostList plainHttp = new HostList(config.allow_http_hosts());
         HostList privateHosts = new HostList(config.allow_private_hosts());
         rules = new Rules(plainHttp, privateHosts, new Semaphore(config.max_in_flight()),
-                new Semaphore(config.max_waiting()), TimeUnit.MILLISECONDS.toNanos(config.max_deadline_ms()),
+                new Semaphore(config.max_waiting()), config.max_waiting_per_url(),
+                TimeUnit.MILLISECONDS.toNanos(config.max_deadline_ms()),
                 config.max_bytes());
         if (!plainHttp.isEmpty() || !privateHosts.isEmpty()) {
             LOG.warn("Outbound fetches: plain HTTP allowed to {}, non-public addresses allowed for {}: development only",
@@ -130,31 +135,45 @@ public final class HttpFetcher implements OutboundFetcher {
         if (!current.callers().tryAcquire()) {
             throw busy("callers waiting");
         }
+        Flight flight = null;
         try {
-            return await(start(bounded, deadline, current), deadline);
+            flight = start(bounded, deadline, current);
+            return await(flight.answer(), deadline);
         } catch (FetchException e) {
             LOG.debug("Fetch of {} failed: {}", bounded.uri().getHost(), e.detail());
             throw e;
         } finally {
+            if (flight != null) {
+                flight.callers().decrementAndGet();
+            }
             current.callers().release();
         }
     }
 
-    /** @return the fetch of this request already in flight, or a new one */
-    private CompletableFuture<FetchResponse> start(FetchRequest request, long deadline, Rules current) {
-        CompletableFuture<FetchResponse> mine = new CompletableFuture<>();
+    /**
+     * @return the fetch of this request already in flight, or a new one
+     * @throws FetchException busy: too many callers wait for this URL already (one hostile URL
+     *         must not take every waiting place)
+     */
+    private Flight start(FetchRequest request, long deadline, Rules current) throws FetchException {
+        Flight flight = new Flight(new CompletableFuture<>(), new AtomicInteger(1));
+        CompletableFuture<FetchResponse> mine = flight.answer();
         Key key = request.method().equals("GET")
                 ? new Key(request.uri(), request.headers(), request.maxBytes(), request.maxRedirects()) : null;
         if (key != null) {
-            CompletableFuture<FetchResponse> running = shared.putIfAbsent(key, mine);
+            Flight running = shared.putIfAbsent(key, flight);
             if (running != null) {
+                if (running.callers().incrementAndGet() > current.maxCallersPerUrl()) {
+                    running.callers().decrementAndGet();
+                    throw busy("callers waiting for one URL");
+                }
                 return running;
             }
         }
         if (!current.fetches().tryAcquire()) {
-            finish(key, mine);
+            finish(key, flight);
             mine.completeExceptionally(busy("fetches in flight"));
-            return mine;
+            return flight;
         }
         try {
             workers.execute(() -> {
@@ -168,7 +187,7 @@ public final class HttpFetcher implements OutboundFetcher {
                     failure = new FetchException(Kind.FAILED, "unexpected: " + e);
                 } finally {
                     // before the callers wake up: a fetch they start next is a new one, and not busy
-                    finish(key, mine);
+                    finish(key, flight);
                     current.fetches().release();
                 }
                 if (failure == null) {
@@ -179,13 +198,13 @@ public final class HttpFetcher implements OutboundFetcher {
             });
         } catch (RejectedExecutionException e) { // deactivated
             current.fetches().release();
-            finish(key, mine);
+            finish(key, flight);
             mine.completeExceptionally(busy("stopped"));
         }
-        return mine;
+        return flight;
     }
 
-    private void finish(Key key, CompletableFuture<FetchResponse> fetch) {
+    private void finish(Key key, Flight fetch) {
         if (key != null) {
             shared.remove(key, fetch);
         }

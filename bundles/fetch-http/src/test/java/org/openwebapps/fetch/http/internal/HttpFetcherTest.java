@@ -244,7 +244,8 @@ class HttpFetcherTest {
             release.await();
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
         });
-        HttpFetcher fetcher = localFetcher();
+        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(32, 64, 20),
+                resolverOf("127.0.0.1"));
         FetchRequest request = FetchRequest.get(URI.create("http://127.0.0.1:" + server.port() + "/shared"));
         List<Future<FetchResponse>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -263,7 +264,7 @@ class HttpFetcherTest {
     @Test
     void aFetchStartedAfterAnotherEndedIsANewRequest() throws Exception {
         ScriptedServer server = server(answering("{}"));
-        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(1, 1),
+        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(1, 1, 1),
                 resolverOf("127.0.0.1"));
         FetchRequest request = FetchRequest.get(URI.create("http://127.0.0.1:" + server.port() + "/again"));
         for (int i = 0; i < 20; i++) {
@@ -279,7 +280,7 @@ class HttpFetcherTest {
             release.await();
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
         });
-        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(2, 4),
+        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(2, 4, 4),
                 resolverOf("127.0.0.1"));
         List<Future<FetchResponse>> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -296,6 +297,38 @@ class HttpFetcherTest {
             assertEquals(200, call.get(HANG.toSeconds(), TimeUnit.SECONDS).status());
         }
         assertEquals(200, fetcher.fetch(FetchRequest.get(URI.create("http://127.0.0.1:" + slow.port() + "/again"))).status());
+    }
+
+    @Test
+    void pastTheCapOnCallersOfOneUrlMoreAreRefusedWhileOtherUrlsAreServed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedServer slow = server((head, out) -> {
+            if (head.startsWith("GET /hostile ")) {
+                release.await();
+            }
+            ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        });
+        HttpFetcher fetcher = TestFetchers.create(TestFetchers.Config.defaults().allowingLocal("127.0.0.1").withCaps(4, 16, 3),
+                resolverOf("127.0.0.1"));
+        FetchRequest hostile = FetchRequest.get(URI.create("http://127.0.0.1:" + slow.port() + "/hostile")).withDeadline(HANG);
+        List<Future<FetchResponse>> sharing = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sharing.add(clients.submit(() -> fetcher.fetch(hostile)));
+        }
+        while (slow.heads.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        assertTimeoutPreemptively(HANG, () -> {
+            FetchException busy;
+            do { // the three callers may not all have joined yet
+                busy = assertThrows(FetchException.class, () -> fetcher.fetch(hostile.withDeadline(SHORT)));
+            } while (busy.kind() != Kind.BUSY);
+        });
+        assertEquals(200, fetcher.fetch(FetchRequest.get(URI.create("http://127.0.0.1:" + slow.port() + "/other"))).status());
+        release.countDown();
+        for (Future<FetchResponse> call : sharing) {
+            assertEquals(200, call.get(HANG.toSeconds(), TimeUnit.SECONDS).status());
+        }
     }
 
     @Test

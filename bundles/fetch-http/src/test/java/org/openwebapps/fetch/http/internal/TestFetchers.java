@@ -17,19 +17,19 @@ public final class TestFetchers {
 
     /** A configuration; every attribute at its default unless set. */
     public record Config(String[] allowHttpHosts, String[] allowPrivateHosts, int maxInFlight, int maxWaiting,
-            int maxDeadlineMs, int maxBytes) implements FetchConfiguration {
+            int maxWaitingPerUrl, int maxDeadlineMs, int maxBytes) implements FetchConfiguration {
 
         public static Config defaults() {
-            return new Config(new String[0], new String[0], 32, 64, 10000, 1048576);
+            return new Config(new String[0], new String[0], 32, 64, 8, 10000, 1048576);
         }
 
         /** @param hosts hosts fetched over plain HTTP, at non-public addresses: test servers on the loopback */
         public Config allowingLocal(String... hosts) {
-            return new Config(hosts, hosts, maxInFlight, maxWaiting, maxDeadlineMs, maxBytes);
+            return new Config(hosts, hosts, maxInFlight, maxWaiting, maxWaitingPerUrl, maxDeadlineMs, maxBytes);
         }
 
-        public Config withCaps(int inFlight, int waiting) {
-            return new Config(allowHttpHosts, allowPrivateHosts, inFlight, waiting, maxDeadlineMs, maxBytes);
+        public Config withCaps(int inFlight, int waiting, int waitingPerUrl) {
+            return new Config(allowHttpHosts, allowPrivateHosts, inFlight, waiting, waitingPerUrl, maxDeadlineMs, maxBytes);
         }
 
         @Override
@@ -50,6 +50,11 @@ public final class TestFetchers {
         @Override
         public int max_waiting() {
             return maxWaiting;
+        }
+
+        @Override
+        public int max_waiting_per_url() {
+            return maxWaitingPerUrl;
         }
 
         @Override

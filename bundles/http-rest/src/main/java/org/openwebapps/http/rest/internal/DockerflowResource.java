@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.openwebapps.health.HealthCheck;
 import org.openwebapps.health.HealthResult;
@@ -66,6 +67,7 @@ public final class DockerflowResource {
     private final ExecutorService executor;
     private final Map<String, Boolean> lastHealthy = new ConcurrentHashMap<>();
     private volatile long timeoutMillis;
+    private final AtomicReference<CompletableFuture<Map<String, Object>>> running = new AtomicReference<>();
 
     @Activate
     public DockerflowResource(BundleContext context, HeartbeatConfiguration config) {
@@ -111,9 +113,34 @@ public final class DockerflowResource {
         return version;
     }
 
+    /**
+     * Callers arriving while a run is in progress share it: 40 load balancers polling at once
+     * cost one run of the checks, not 40 (which the bounded executor would refuse as "not run").
+     */
     @GET
     @Path("__heartbeat__")
     public Response heartbeat() {
+        CompletableFuture<Map<String, Object>> mine = new CompletableFuture<>();
+        CompletableFuture<Map<String, Object>> shared = running.compareAndExchange(null, mine);
+        Map<String, Object> body;
+        if (shared == null) {
+            try {
+                body = runChecks();
+            } catch (RuntimeException e) {
+                running.set(null);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            running.set(null); // a caller arriving from now on gets a fresh run
+            mine.complete(body);
+        } else {
+            body = shared.join(); // bounded: a run ends within check.timeout.ms
+        }
+        boolean healthy = "ok".equals(body.get("status"));
+        return Response.status(healthy ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE).entity(body).build();
+    }
+
+    private Map<String, Object> runChecks() {
         List<HealthCheck> current = checks;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         List<Future<HealthResult>> futures = new ArrayList<>(current.size());
@@ -132,8 +159,7 @@ public final class DockerflowResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "ok" : "error");
         body.put("checks", results);
-        return Response.status(healthy ? Response.Status.OK : Response.Status.SERVICE_UNAVAILABLE)
-                .entity(body).build();
+        return Collections.unmodifiableMap(body);
     }
 
     private Future<HealthResult> submit(HealthCheck check) {
