@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * BrowserID public keys to and from their JSON forms: legacy ({@code {"algorithm":"RS","n","e"}}
@@ -20,6 +21,14 @@ import java.util.Map;
  * ({@code {"kty":"RSA"|"DSA", ...}} in unpadded base64url).
  */
 public final class PublicKeys {
+
+    /** A DSA public value on its group's modulus. */
+    private record DsaValue(BigInteger p, BigInteger y) {
+    }
+
+    /** DSA public values that passed the subgroup check (on the published parameters only). */
+    private static final Map<DsaValue, Boolean> CHECKED_DSA_KEYS = new ConcurrentHashMap<>();
+    private static final int MAX_CHECKED_DSA_KEYS = 10_000;
 
     private PublicKeys() {
     }
@@ -123,11 +132,29 @@ public final class PublicKeys {
             throw new BrowserIdException("DSA key with unknown domain parameters");
         }
         // y in [2, p-1) and in the subgroup of order q: otherwise signatures can be forged
-        if (y.compareTo(BigInteger.TWO) < 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0
-                || !y.modPow(q, p).equals(BigInteger.ONE)) {
+        if (y.compareTo(BigInteger.TWO) < 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0 || !inSubgroup(y, p, q)) {
             throw new BrowserIdException("malformed public key: DSA key outside its group");
         }
         return new SizedKey(algorithm, KeyFactory.getInstance("DSA").generatePublic(new DSAPublicKeySpec(y, p, q, g)));
+    }
+
+    /**
+     * {@code y^q mod p == 1}, remembered for keys that passed: the check costs half a DSA
+     * verification, and a user's key signs every assertion of its certificate's lifetime.
+     */
+    private static boolean inSubgroup(BigInteger y, BigInteger p, BigInteger q) {
+        DsaValue value = new DsaValue(p, y);
+        if (CHECKED_DSA_KEYS.containsKey(value)) {
+            return true;
+        }
+        if (!y.modPow(q, p).equals(BigInteger.ONE)) {
+            return false;
+        }
+        if (CHECKED_DSA_KEYS.size() >= MAX_CHECKED_DSA_KEYS) {
+            CHECKED_DSA_KEYS.clear(); // bounded: start over rather than grow
+        }
+        CHECKED_DSA_KEYS.put(value, Boolean.TRUE);
+        return true;
     }
 
     private static BigInteger number(Map<?, ?> map, String name, int radix) throws BrowserIdException {

@@ -17,6 +17,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -27,13 +28,14 @@ import jakarta.servlet.http.HttpServletResponse;
  * that trickles or stalls costs a connection, not a thread, and is cut off after the body
  * timeout (408). A body announced or grown past the limit is refused with 413 before or while
  * reading; a charset Java does not know is 415. Only then does {@code then} run, on a container
- * thread, with the whole body in memory.
+ * thread, with the whole body in memory. A body that arrived with the headers (the usual small
+ * POST) is taken at once, without going async.
  */
 final class BufferedBody {
 
     /** What runs once the body is in: the request with its buffered body. */
     interface Continuation {
-        void run(HttpServletRequest request, HttpServletResponse response) throws Exception;
+        void run(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException;
     }
 
     /** Answers an error as JSON: status, message. */
@@ -54,7 +56,7 @@ final class BufferedBody {
      * it asynchronously and runs {@code then}.
      */
     static void read(HttpServletRequest request, HttpServletResponse response, long maxBytes, long timeoutMillis,
-            ErrorWriter errors, Continuation then) throws IOException {
+            ErrorWriter errors, Continuation then) throws ServletException, IOException {
         long announced = request.getContentLengthLong();
         if (announced > maxBytes) {
             refuse(response, errors, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
@@ -66,9 +68,14 @@ final class BufferedBody {
             refuse(response, errors, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Unsupported charset in Content-Type");
             return;
         }
+        ServletInputStream in = request.getInputStream();
+        if (announced > 0 && in.available() >= announced) {
+            // the whole body came with the headers (the usual small POST): no reason to go async
+            then.run(new Buffered(request, in.readNBytes((int) announced)), response);
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(timeoutMillis);
-        ServletInputStream in = request.getInputStream();
         Reader reader = new Reader(request, response, async, in, maxBytes, errors, then);
         async.addListener(reader);
         in.setReadListener(reader);
@@ -151,9 +158,7 @@ final class BufferedBody {
             }
             try {
                 then.run(new Buffered(request, body.toByteArray()), response);
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
+            } catch (ServletException e) {
                 throw new IOException(e);
             } finally {
                 async.complete();
