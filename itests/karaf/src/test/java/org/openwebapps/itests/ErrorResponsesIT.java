@@ -4,20 +4,29 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.openwebapps.browserid.Algorithm;
+import org.openwebapps.itests.browserid.TestIdp;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
@@ -164,6 +173,58 @@ public class ErrorResponsesIT extends ServerTestSupport {
             assertEquals(answer, 400, RawHttp.status(answer));
             assertTrue(answer, answer.contains("\"error\":\"bad_request\""));
         }
+    }
+
+    @Test
+    public void clientMistakesAre4xxJsonAndLeaveNoStackTraceInTheLog() throws Exception {
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        long before = Files.size(log);
+        try (TestIdp idp = TestIdp.start(Algorithm.RS256)) {
+            for (String email : List.of("a@127.1", "a@a..b", "a@foo.123", "a@x:99999", "a@0x7f000001")) {
+                HttpResponse<String> verdict = post("/browserid/verify", "application/x-www-form-urlencoded",
+                        "assertion=" + URLEncoder.encode(idp.assertion(email, "https://rp.example"), StandardCharsets.UTF_8)
+                                + "&audience=https%3A%2F%2Frp.example");
+                assertEquals(email + ": " + verdict.body(), 200, verdict.statusCode());
+                assertEquals(verdict.body(), "bad email in certificate", json(verdict).path("reason").asText());
+            }
+        }
+        assertError(post("/browserid/verify", "application/x-www-form-urlencoded; charset=bogus", "assertion=a&audience=b"),
+                415, "unsupported_media_type");
+        try (RawHttp cut = new RawHttp(port(), "POST /browserid/verify HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n", "assertion=abc")) {
+            cut.endRequest();
+            assertEquals(400, RawHttp.status(cut.answer()));
+        }
+        for (String since : List.of("1e999999999", "1e10000000", "-1", "NaN")) {
+            HttpResponse<String> anonymous = get("/collections/a%40b.example/apps?since=" + since);
+            assertEquals(since + ": " + anonymous.body(), 401, anonymous.statusCode()); // the token first, the number never built
+        }
+        assertError(post("/itest/echo", "application/json", "{\"truncated\":"), 400, "bad_request");
+        assertEquals(200, get("/__heartbeat__").statusCode());
+
+        List<String> traces;
+        try (Stream<String> lines = Files.lines(log)) {
+            traces = lines.skip(countLines(log, before)).filter(line -> line.startsWith("\tat ") || line.contains("| ERROR"))
+                    .limit(5).toList();
+        }
+        assertTrue("a stack trace or error in the log is a bug of ours: " + traces, traces.isEmpty());
+    }
+
+    /** @return the number of lines in the first {@code bytes} bytes of a file */
+    private static long countLines(Path file, long bytes) throws IOException {
+        long lines = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            for (long read = 0; read < bytes; read++) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+        }
+        return lines;
     }
 
     @Test

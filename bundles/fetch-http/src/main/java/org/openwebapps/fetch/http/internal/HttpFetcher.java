@@ -204,6 +204,12 @@ public final class HttpFetcher implements OutboundFetcher {
         return flight;
     }
 
+    /** @return the callers sharing the fetch of this GET now in flight, 0 when none (tests wait on it) */
+    int sharing(FetchRequest request) {
+        Flight flight = shared.get(new Key(request.uri(), request.headers(), request.maxBytes(), request.maxRedirects()));
+        return flight == null ? 0 : flight.callers().get();
+    }
+
     private void finish(Key key, Flight fetch) {
         if (key != null) {
             shared.remove(key, fetch);

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openwebapps.fetch.FetchException;
@@ -315,15 +324,14 @@ class HttpFetcherTest {
         for (int i = 0; i < 3; i++) {
             sharing.add(clients.submit(() -> fetcher.fetch(hostile)));
         }
-        while (slow.heads.isEmpty()) {
-            Thread.onSpinWait();
-        }
         assertTimeoutPreemptively(HANG, () -> {
-            FetchException busy;
-            do { // the three callers may not all have joined yet
-                busy = assertThrows(FetchException.class, () -> fetcher.fetch(hostile.withDeadline(SHORT)));
-            } while (busy.kind() != Kind.BUSY);
+            while (fetcher.sharing(hostile) < 3) {
+                Thread.onSpinWait(); // all three joined the one fetch
+            }
         });
+        FetchException busy = failure(fetcher, hostile.withDeadline(SHORT));
+        assertEquals(Kind.BUSY, busy.kind());
+        assertEquals(1, slow.connections.get(), "the three shared one request");
         assertEquals(200, fetcher.fetch(FetchRequest.get(URI.create("http://127.0.0.1:" + slow.port() + "/other"))).status());
         release.countDown();
         for (Future<FetchResponse> call : sharing) {
@@ -345,6 +353,40 @@ class HttpFetcherTest {
         FetchException e = failure(fetcher, FetchRequest.get(URI.create("https://slow-dns.example/")).withDeadline(SHORT));
         assertEquals(Kind.FAILED, e.kind());
         never.countDown();
+    }
+
+    @Test
+    void httpsChecksTheCertificateAgainstTheUrlsHost(@TempDir Path dir) throws Exception {
+        // a key and self-signed certificate for idp.test, made by the JDK's keytool
+        Path store = dir.resolve("idp.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "idp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=idp.test",
+                "-ext", "SAN=dns:idp.test", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "secret", "-keypass", "secret").redirectErrorStream(true).start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes(), UTF_8));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "secret".toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "secret".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(keyManagers.getKeyManagers(), null, null);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(keys); // the client trusts this one certificate
+        SSLContext clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, trust.getTrustManagers(), null);
+
+        ScriptedServer server = new ScriptedServer(serverTls.getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getLoopbackAddress()), answering("{\"tls\":true}"));
+        servers.add(server);
+        HttpFetcher fetcher = new HttpFetcher(TestFetchers.Config.defaults().allowingLocal("idp.test", "other.test"),
+                resolverOf("127.0.0.1"), clientTls.getSocketFactory());
+        FetchResponse response = fetcher.fetch(FetchRequest.get(URI.create("https://idp.test:" + server.port() + "/doc")));
+        assertEquals("{\"tls\":true}", new String(response.body(), UTF_8));
+        FetchException wrongName = failure(fetcher, FetchRequest.get(URI.create("https://other.test:" + server.port() + "/")));
+        assertEquals(Kind.FAILED, wrongName.kind());
+        assertTrue(wrongName.detail().contains("SSL") || wrongName.detail().contains("certificate"), wrongName.detail());
     }
 
     @Test

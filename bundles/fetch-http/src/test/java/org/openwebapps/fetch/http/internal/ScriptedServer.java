@@ -34,7 +34,12 @@ final class ScriptedServer implements AutoCloseable {
     final CountDownLatch clientClosed = new CountDownLatch(1);
 
     ScriptedServer(Script script) throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()), script);
+    }
+
+    /** @param server a bound server socket: plain, or TLS from an {@code SSLServerSocketFactory} */
+    ScriptedServer(ServerSocket server, Script script) {
+        this.server = server;
         threads.execute(() -> {
             while (!server.isClosed()) {
                 try {
