@@ -158,6 +158,19 @@ public class ErrorResponsesIT extends ServerTestSupport {
     }
 
     @Test
+    public void aBodyReadAsynchronouslyReachesItsResource() throws Exception {
+        // chunked: no announced length, so the body is always read by the async reader
+        try (RawHttp request = new RawHttp(port(), "POST /itest/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+                "5\r\n{\"n\":\r\n")) {
+            request.send("3\r\n42}\r\n0\r\n\r\n"); // the rest of the body, in a later write
+            String answer = request.answer();
+            assertEquals(answer, 200, RawHttp.status(answer));
+            assertTrue(answer, answer.contains("\"n\":42"));
+        }
+    }
+
+    @Test
     public void anUnknownCharsetIs415Json() {
         assertError(post("/browserid/verify", "application/x-www-form-urlencoded; charset=bogus", "assertion=a&audience=b"),
                 415, "unsupported_media_type");

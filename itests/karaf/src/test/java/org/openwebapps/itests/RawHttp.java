@@ -24,6 +24,12 @@ final class RawHttp implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** Sends more of the request. */
+    void send(String more) throws IOException {
+        socket.getOutputStream().write(more.getBytes(ISO_8859_1));
+        socket.getOutputStream().flush();
+    }
+
     /** Says the request is over: the server reads end-of-stream where it expected more body. */
     void endRequest() throws IOException {
         socket.shutdownOutput();

@@ -95,6 +95,12 @@ public abstract class ServerTestSupport {
             // keep target/exam/<id>/ (its data/log/karaf.log) to diagnose a failed run
             keepRuntimeFolder(),
             logLevel(LogLevel.INFO),
+            // Boot features on their own thread: installed synchronously, the start-level thread
+            // holds the features bundle while the deployer refreshes what pax-exam's bundles rewire,
+            // and once in ~40 boots the two deadlocked (seen in CI: no remote bundle context in 180 s,
+            // jstack: features-2-thread-1 in Felix.acquireBundleLock, FelixStartLevel in
+            // BootFeaturesInstaller). The tests wait for BootFinished anyway (waitForServer).
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.osgi.service.http.port", port),
             editConfigurationFilePut("etc/org.apache.felix.http.cfg", "org.apache.felix.http.host", "127.0.0.1"),
             // the container resolves pax-exam's own bundles from the build's local repository, offline
