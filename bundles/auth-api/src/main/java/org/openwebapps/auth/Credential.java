@@ -1,6 +1,7 @@
 package org.openwebapps.auth;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What a client presents to prove who it is.
@@ -13,9 +14,29 @@ import java.util.Objects;
  */
 public record Credential(String type, String value, String audience) {
 
+    /** What clients that name no type send: the 2011 clients' BrowserID assertions. */
+    public static final String DEFAULT_TYPE = "browserid";
+
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
     public Credential {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(value, "value");
+    }
+
+    /**
+     * The credential a client sent, of the type it named, so any installed provider can be used.
+     *
+     * @param type the type the request named; null or empty: {@link #DEFAULT_TYPE}
+     * @throws IllegalArgumentException the type is not a provider type's shape (lower-case
+     *         letters, digits, {@code . _ -}, at most 64): a client mistake, answered with 400
+     */
+    public static Credential of(String type, String value, String audience) {
+        String named = type == null || type.isEmpty() ? DEFAULT_TYPE : type;
+        if (!TYPE.matcher(named).matches()) {
+            throw new IllegalArgumentException("invalid credential type");
+        }
+        return new Credential(named, value, audience);
     }
 
     /** Never shows the value. */

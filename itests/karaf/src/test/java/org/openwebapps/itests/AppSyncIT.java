@@ -157,6 +157,19 @@ public class AppSyncIT extends ServerTestSupport {
     }
 
     @Test
+    public void theCredentialTypeComesWithTheRequest() {
+        String email = idp.email("typed");
+        String assertion = q(idp.assertion(email, SITE));
+        assertEquals(200, post("/verify", "application/x-www-form-urlencoded",
+                "type=browserid&assertion=" + assertion + "&audience=" + q(SITE)).statusCode());
+        HttpResponse<String> noSuchProvider = post("/verify", "application/x-www-form-urlencoded",
+                "type=no-such-provider&assertion=" + assertion + "&audience=" + q(SITE));
+        assertEquals(noSuchProvider.body(), 401, noSuchProvider.statusCode());
+        assertEquals(400, post("/verify", "application/x-www-form-urlencoded",
+                "type=Not%20A%20Type&assertion=" + assertion + "&audience=" + q(SITE)).statusCode());
+    }
+
+    @Test
     public void collectionUrlsFollowForwardedHeadersOnlyFromTrustedProxies() throws Exception {
         String email = idp.email("proxied");
         String form = "assertion=" + q(idp.assertion(email, SITE)) + "&audience=" + q(SITE);

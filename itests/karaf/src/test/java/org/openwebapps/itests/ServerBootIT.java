@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -107,8 +108,9 @@ public class ServerBootIT extends ServerTestSupport {
 
     @Test
     public void fortyConcurrentHeartbeatsShareOneRunAndAllPass() throws Exception {
-        // a check that takes a while, so the 40 calls overlap, and counts its runs
+        // a check that holds its run until the 40 calls are all sent, so they overlap, and counts its runs
         AtomicInteger runs = new AtomicInteger();
+        CountDownLatch allSent = new CountDownLatch(1);
         ServiceRegistration<HealthCheck> slow = bundleContext.registerService(HealthCheck.class, new HealthCheck() {
             @Override
             public String name() {
@@ -119,7 +121,7 @@ public class ServerBootIT extends ServerTestSupport {
             public HealthResult check() {
                 runs.incrementAndGet();
                 try {
-                    Thread.sleep(300); // the check's own work, which the callers wait for
+                    allSent.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -132,6 +134,8 @@ public class ServerBootIT extends ServerTestSupport {
             for (int i = 0; i < 40; i++) {
                 answers.add(callers.submit(() -> get("/__heartbeat__")));
             }
+            await("a run holding the callers", runs::get, count -> count > 0);
+            allSent.countDown();
             for (Future<HttpResponse<String>> answer : answers) {
                 HttpResponse<String> response = answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(response.body(), 200, response.statusCode());

@@ -131,19 +131,21 @@ public final class AppSyncResource {
     @Path("verify")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response verifyForm(@Context UriInfo uriInfo, MultivaluedMap<String, String> form) {
-        return verify(uriInfo, form.getFirst("assertion"), form.getFirst("audience"));
+        return verify(uriInfo, form.getFirst("type"), form.getFirst("assertion"), form.getFirst("audience"));
     }
 
     @POST
     @Path("verify")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response verifyJson(@Context UriInfo uriInfo, Map<String, Object> body) {
-        return verify(uriInfo, body != null && body.get("assertion") instanceof String a ? a : null,
+        return verify(uriInfo, body != null && body.get("type") instanceof String t ? t : null,
+                body != null && body.get("assertion") instanceof String a ? a : null,
                 body != null && body.get("audience") instanceof String a ? a : null);
     }
 
     /** (Request data such as {@code UriInfo} come as parameters: this singleton outlives Jersey generations.) */
-    private Response verify(UriInfo uriInfo, String assertion, String audience) {
+    /** {@code type} names the credential's provider (default {@code browserid}, what the 2011 client sends). */
+    private Response verify(UriInfo uriInfo, String type, String assertion, String audience) {
         Settings current = settings;
         if (assertion == null || assertion.isEmpty()) {
             return badRequest(MISSING_VALUE, "missing assertion");
@@ -158,9 +160,15 @@ public final class AppSyncResource {
         } catch (SauropodException e) {
             return unauthorized("audience must be an origin");
         }
+        Credential credential;
+        try {
+            credential = Credential.of(type, assertion, audience);
+        } catch (IllegalArgumentException e) {
+            return badRequest(MISSING_VALUE, e.getMessage());
+        }
         Identity identity;
         try {
-            identity = authenticator.authenticate(new Credential("browserid", assertion, audience));
+            identity = authenticator.authenticate(credential);
         } catch (AuthenticationException e) {
             return e.kind() == AuthenticationException.Kind.UNAVAILABLE ? unavailable(e.getMessage())
                     : unauthorized(e.getMessage());

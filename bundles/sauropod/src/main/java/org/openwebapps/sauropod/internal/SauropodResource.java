@@ -77,7 +77,13 @@ public final class SauropodResource {
             if (assertion == null || assertion.isEmpty() || audience == null || audience.isEmpty()) {
                 return error(Response.Status.BAD_REQUEST, "assertion and audience are required");
             }
-            Session session = sauropod.startSession(new Credential("browserid", assertion, audience));
+            Credential credential;
+            try {
+                credential = Credential.of(fields.get("type"), assertion, audience);
+            } catch (IllegalArgumentException e) {
+                return error(Response.Status.BAD_REQUEST, e.getMessage());
+            }
+            Session session = sauropod.startSession(credential);
             if (accept != null && accept.contains(MediaType.APPLICATION_JSON)) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("token", session.token());

@@ -52,10 +52,18 @@ class HttpFetcherTest {
 
     @AfterEach
     void stop() throws Exception {
+        stopped.countDown();
         clients.shutdownNow();
         for (ScriptedServer server : servers) {
             server.close();
         }
+    }
+
+    /** Paces trickling scripts (they are written before their server exists). */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private void pace(long millis) throws InterruptedException {
+        stopped.await(millis, TimeUnit.MILLISECONDS); // the trickle's pace, cut short when the test ends
     }
 
     private ScriptedServer server(ScriptedServer.Script script) throws Exception {
@@ -114,7 +122,7 @@ class HttpFetcherTest {
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
             while (true) {
                 ScriptedServer.write(out, "x");
-                Thread.sleep(50); // the misbehaviour under test: every read succeeds, the body never ends
+                pace(50); // the misbehaviour under test: every read succeeds, the body never ends
             }
         });
         FetchException e = failure(localFetcher(), FetchRequest.get(URI.create("http://127.0.0.1:" + server.port() + "/"))
@@ -130,7 +138,7 @@ class HttpFetcherTest {
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\n");
             while (true) {
                 ScriptedServer.write(out, "X: y\r\n");
-                Thread.sleep(20);
+                pace(20);
             }
         });
         FetchException e = failure(localFetcher(), FetchRequest.get(URI.create("http://127.0.0.1:" + server.port() + "/"))
