@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -34,6 +35,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.openwebapps.appsync.api.AppSyncException;
+import org.openwebapps.appsync.api.AppSyncRecords;
 import org.openwebapps.auth.AuthenticationException;
 import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
@@ -45,6 +48,7 @@ import org.openwebapps.sauropod.Sauropod;
 import org.openwebapps.sauropod.SauropodException;
 import org.openwebapps.sauropod.Session;
 import org.openwebapps.sauropod.UserRecords;
+import org.openwebapps.storage.InvalidRequestException;
 import org.openwebapps.storage.StorageException;
 import org.openwebapps.storage.StorageUnavailableException;
 import org.osgi.service.component.annotations.Activate;
@@ -59,14 +63,16 @@ import org.slf4j.LoggerFactory;
  * The AppSync protocol (contract: spec/appsync.md): {@code POST /verify} and
  * {@code GET/POST /collections/{user}/{collection}}, field for field as the 2011 clients expect.
  * Users log in through the auth SPI; their data lives in Sauropod under AppSync's own app id,
- * reached with the session token carried in {@code Authorization: AppSync ...}.
+ * reached with the session token carried in {@code Authorization: AppSync ...}. The same writes
+ * are offered in process as {@link AppSyncRecords} (the Marketplace's installs), so that this
+ * node's poll cache learns of them like of any POST.
  */
-@Component(service = AppSyncResource.class, configurationPid = AppSyncResource.PID)
+@Component(service = {AppSyncResource.class, AppSyncRecords.class}, configurationPid = AppSyncResource.PID)
 @Designate(ocd = AppSyncConfiguration.class)
 @JakartarsResource
 @JakartarsName("appsync")
 @Path("/")
-public final class AppSyncResource {
+public final class AppSyncResource implements AppSyncRecords {
 
     static final String PID = "org.openwebapps.appsync";
 
@@ -333,6 +339,46 @@ public final class AppSyncResource {
             return ApiError.response(Response.Status.PRECONDITION_FAILED, e.getMessage());
         } catch (StorageException e) {
             return storageFailed(e);
+        }
+    }
+
+    // --- in process: AppSyncRecords --------------------------------------------------------------
+
+    /** Who vouched for users written in process: the calling bundle authenticated them itself. */
+    private static final String IN_PROCESS = "in-process";
+
+    @Override
+    public long write(String user, String collection, List<Map<String, Object>> documents) throws AppSyncException {
+        Settings current = settings;
+        if (user == null || user.isEmpty() || collection == null || !COLLECTION.matcher(collection).matches()) {
+            throw new AppSyncException(AppSyncException.Kind.INVALID, "invalid user or collection name", null);
+        }
+        if (documents.isEmpty() || documents.size() > current.maxRecords()) {
+            throw new AppSyncException(AppSyncException.Kind.INVALID,
+                    "between 1 and " + current.maxRecords() + " applications in one write", null);
+        }
+        UserRecords records;
+        try {
+            Session session = sauropod.openSession(new Identity(user, true, IN_PROCESS, current.appId(),
+                    clock.instant().plus(Duration.ofMinutes(1)), IN_PROCESS, Map.of()), current.appId());
+            records = sauropod.records(session, current.appId(), user);
+        } catch (SauropodException e) {
+            throw new AppSyncException(AppSyncException.Kind.INVALID, e.getMessage(), e);
+        }
+        try {
+            return Collections.write(records, collection, documents(JSON.valueToTree(documents)), null);
+        } catch (InvalidDocuments | IllegalArgumentException e) {
+            throw new AppSyncException(AppSyncException.Kind.INVALID, e.getMessage(), null);
+        } catch (StorageUnavailableException e) {
+            throw new AppSyncException(AppSyncException.Kind.UNAVAILABLE, e.getMessage(), e);
+        } catch (StorageException e) {
+            // invalid input is the caller's to fix; a write that kept conflicting may pass later
+            throw new AppSyncException(e instanceof InvalidRequestException ? AppSyncException.Kind.INVALID
+                    : AppSyncException.Kind.UNAVAILABLE, e.getMessage(), e);
+        } catch (Collections.Conflict e) {
+            throw new IllegalStateException("a write without lastget cannot conflict", e);
+        } finally {
+            polls.written(records.bucket(), records.user(), collection);
         }
     }
 

@@ -78,6 +78,11 @@ public final class TestFetchers {
         return new HttpFetcher(Config.defaults().allowingLocal(hosts));
     }
 
+    /** A fetcher with exactly this configuration. */
+    public static OutboundFetcher of(Config config) {
+        return new HttpFetcher(config);
+    }
+
     static HttpFetcher create(Config config, HttpFetcher.Resolver resolver) {
         return new HttpFetcher(config, resolver, (SSLSocketFactory) SSLSocketFactory.getDefault());
     }

@@ -1,0 +1,286 @@
+package org.openwebapps.marketplace.catalog.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.openwebapps.appsync.api.AppSyncException;
+import org.openwebapps.appsync.api.AppSyncRecords;
+import org.openwebapps.storage.Condition;
+import org.openwebapps.storage.KeyRange;
+import org.openwebapps.storage.Mutation;
+import org.openwebapps.storage.PreconditionFailedException;
+import org.openwebapps.storage.RecordNotFoundException;
+import org.openwebapps.storage.StorageBackend;
+import org.openwebapps.storage.StorageException;
+import org.openwebapps.storage.StoredRecord;
+import org.openwebapps.storage.Timestamps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs and their way into AppSync. Each user's installs live in their own owner
+ * ({@code user:<email>}), so installs of different users never queue on one lock:
+ * <pre>
+ *   install/&lt;app id&gt;   {"app", "install_time"}                 one per (user, app)
+ *   outbox/&lt;sequence&gt;  {"op", "app", "origin", "manifest_url", "manifest", "install_time", "receipts"}
+ * </pre>
+ * An install (or uninstall) and its outbox entry are one atomic batch; the entry is then written
+ * into the user's AppSync collection and deleted. When AppSync or its storage cannot take it, the
+ * entry stays, and a marker in one of {@link #SHARDS} owners ({@code outbox-<n>}, key = the
+ * user, written before the batch so a crash cannot hide an entry) lets the retry round find it.
+ * A user's entries are written in order, the oldest first; the round stops at the first that fails.
+ */
+final class Installs {
+
+    static final int SHARDS = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(Installs.class);
+    private static final String INSTALL = "install/";
+    private static final String OUTBOX = "outbox/";
+    private static final int BATCH = 100;
+    /** Node-local: one writer of a user's outbox at a time, so this node keeps their order. */
+    private static final int LOCK_STRIPES = 64;
+
+    /** An install as stored. */
+    record Install(long app, long installTime) {
+    }
+
+    /** What {@link #install} did. */
+    record Installed(boolean created, long installTime, boolean synced) {
+    }
+
+    private final MarketplaceStorage storage;
+    private final Supplier<AppSyncRecords> appSync;
+    private final Supplier<String> collection;
+    private final LongSupplier clock;
+    private final AtomicLong sequence = new AtomicLong();
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    /** @param collection the AppSync collection installs go to ({@code appsync.collection}) */
+    Installs(MarketplaceStorage storage, Supplier<AppSyncRecords> appSync, Supplier<String> collection, LongSupplier clock) {
+        this.storage = storage;
+        this.appSync = appSync;
+        this.collection = collection;
+        this.clock = clock;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    static String owner(String user) {
+        return "user:" + user;
+    }
+
+    Optional<Install> get(String user, long appId) throws StorageException {
+        return storage.backend().get(storage.bucket(), owner(user), INSTALL + appId).map(Installs::install);
+    }
+
+    /** @return the user's installs, in app id order of their keys */
+    List<Install> list(String user) throws StorageException {
+        StorageBackend backend = storage.backend();
+        List<Install> installs = new ArrayList<>();
+        String start = null;
+        while (true) {
+            List<String> keys = backend.listKeys(storage.bucket(), owner(user), new KeyRange(INSTALL, start, null, BATCH));
+            for (String key : keys) {
+                backend.get(storage.bucket(), owner(user), key).map(Installs::install).ifPresent(installs::add);
+            }
+            if (keys.size() < BATCH) {
+                return installs;
+            }
+            start = keys.get(keys.size() - 1) + "\0";
+        }
+    }
+
+    /**
+     * Records the install (or, when there is one, writes its AppSync document again) and its
+     * outbox entry, then drains the user's outbox.
+     */
+    Installed install(String user, App app, String siteUrl, List<String> receipts) throws StorageException {
+        StorageBackend backend = storage.backend();
+        String marker = mark(backend, user);
+        for (;;) {
+            Optional<StoredRecord> existing = backend.get(storage.bucket(), owner(user), INSTALL + app.id());
+            long installTime = existing.map(record -> install(record).installTime()).orElseGet(clock::getAsLong);
+            Map<String, Object> entry = entry("install", app, siteUrl, installTime, receipts);
+            try {
+                backend.write(storage.bucket(), owner(user), List.of(
+                        Mutation.put(INSTALL + app.id(), CatalogStore.bytes(Map.of("app", app.id(), "install_time", installTime)),
+                                existing.map(record -> Condition.match(record.etag())).orElse(Condition.absent())),
+                        Mutation.put(nextOutboxKey(), CatalogStore.bytes(entry), Condition.absent())));
+            } catch (PreconditionFailedException e) {
+                continue; // installed by a concurrent request meanwhile: this one rewrites it
+            }
+            return new Installed(existing.isEmpty(), installTime, drain(user, marker));
+        }
+    }
+
+    /** @return whether there was an install to remove */
+    boolean uninstall(String user, App app) throws StorageException {
+        StorageBackend backend = storage.backend();
+        Optional<StoredRecord> existing = backend.get(storage.bucket(), owner(user), INSTALL + app.id());
+        if (existing.isEmpty()) {
+            return false;
+        }
+        String marker = mark(backend, user);
+        try {
+            backend.write(storage.bucket(), owner(user), List.of(
+                    Mutation.delete(INSTALL + app.id(), Condition.match(existing.get().etag())),
+                    Mutation.put(nextOutboxKey(), CatalogStore.bytes(entry("uninstall", app, null, 0, List.of())),
+                            Condition.absent())));
+        } catch (PreconditionFailedException | RecordNotFoundException e) {
+            return false; // uninstalled by a concurrent request
+        }
+        drain(user, marker);
+        return true;
+    }
+
+    /** One retry round: every user with a marker, their outbox written in order. */
+    void retryPending() throws StorageException {
+        if (appSync.get() == null) {
+            return;
+        }
+        StorageBackend backend = storage.backend();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            String start = null;
+            while (true) {
+                List<String> users = backend.listKeys(storage.bucket(), markerOwner(shard),
+                        new KeyRange("", start, null, BATCH));
+                for (String user : users) {
+                    Optional<StoredRecord> marker = backend.get(storage.bucket(), markerOwner(shard), user);
+                    if (marker.isPresent()) {
+                        drain(user, marker.get().etag());
+                    }
+                }
+                if (users.size() < BATCH) {
+                    break;
+                }
+                start = users.get(users.size() - 1) + "\0";
+            }
+        }
+    }
+
+    /** @return how many users have entries waiting (for health and tests); reads every marker owner */
+    int pendingUsers() throws StorageException {
+        int pending = 0;
+        for (int shard = 0; shard < SHARDS; shard++) {
+            pending += storage.backend().listKeys(storage.bucket(), markerOwner(shard), KeyRange.all(BATCH)).size();
+        }
+        return pending;
+    }
+
+    /**
+     * Writes the user's outbox into AppSync, oldest first, deleting each entry written; clears the
+     * marker (if it is still the version {@code markerEtag}) once the outbox is empty.
+     *
+     * @return whether the outbox is empty
+     */
+    private boolean drain(String user, String markerEtag) throws StorageException {
+        AppSyncRecords records = appSync.get();
+        if (records == null) {
+            return false;
+        }
+        StorageBackend backend = storage.backend();
+        synchronized (locks[Math.floorMod(user.hashCode(), LOCK_STRIPES)]) {
+            while (true) {
+                List<String> keys = backend.listKeys(storage.bucket(), owner(user), new KeyRange(OUTBOX, null, null, BATCH));
+                for (String key : keys) {
+                    Optional<StoredRecord> entry = backend.get(storage.bucket(), owner(user), key);
+                    if (entry.isEmpty()) {
+                        continue; // written by another node meanwhile
+                    }
+                    try {
+                        records.write(user, collection.get(), List.of(document(CatalogStore.json(entry.get().value()))));
+                    } catch (AppSyncException e) {
+                        if (e.kind() == AppSyncException.Kind.UNAVAILABLE) {
+                            LOG.debug("AppSync cannot take {}'s install now: {}", key, e.getMessage());
+                            return false;
+                        }
+                        LOG.error("AppSync refuses an install document ({}), dropped: {}", key, e.getMessage());
+                    }
+                    try {
+                        backend.delete(storage.bucket(), owner(user), key, Condition.match(entry.get().etag()));
+                    } catch (PreconditionFailedException | RecordNotFoundException e) {
+                        // deleted by another node's round
+                    }
+                }
+                if (keys.size() < BATCH) {
+                    break;
+                }
+            }
+        }
+        try {
+            backend.delete(storage.bucket(), markerOwner(user), user, Condition.match(markerEtag));
+        } catch (PreconditionFailedException | RecordNotFoundException e) {
+            // marked again meanwhile (a newer entry): the next round drains it
+        }
+        return true;
+    }
+
+    /** Marks the user as having entries waiting, before any entry is written; @return the marker's ETag. */
+    private String mark(StorageBackend backend, String user) throws StorageException {
+        long written = backend.put(storage.bucket(), markerOwner(user), user,
+                CatalogStore.bytes(Map.of("since", clock.getAsLong())), Condition.any());
+        return Timestamps.etag(written);
+    }
+
+    private Map<String, Object> document(JsonNode entry) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("origin", entry.path("origin").asText());
+        if ("uninstall".equals(entry.path("op").asText())) {
+            document.put("deleted", true);
+        } else {
+            document.put("manifest_url", entry.path("manifest_url").asText());
+            document.put("manifest", App.JSON.convertValue(entry.path("manifest"), Map.class));
+            document.put("install_origin", entry.path("install_origin").asText());
+            document.put("install_time", entry.path("install_time").asLong());
+            List<String> receipts = new ArrayList<>();
+            entry.path("receipts").forEach(receipt -> receipts.add(receipt.asText()));
+            document.put("install_data", Map.of("receipts", receipts));
+        }
+        document.put("last_modified", clock.getAsLong()); // the write's time: it wins over older device copies
+        return document;
+    }
+
+    private static Map<String, Object> entry(String op, App app, String siteUrl, long installTime, List<String> receipts) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("op", op);
+        entry.put("app", app.id());
+        entry.put("origin", app.origin());
+        if (op.equals("install")) {
+            entry.put("manifest_url", app.manifestUrl());
+            entry.put("manifest", app.manifest());
+            entry.put("install_origin", siteUrl);
+            entry.put("install_time", installTime);
+            entry.put("receipts", receipts);
+        }
+        return entry;
+    }
+
+    /** Keys that sort in the order they were made on this node (and by time across nodes). */
+    private String nextOutboxKey() {
+        long now = clock.getAsLong() * 1000;
+        long next = sequence.updateAndGet(last -> Math.max(last + 1, now));
+        return OUTBOX + String.format("%019d", next);
+    }
+
+    private static Install install(StoredRecord record) {
+        JsonNode json = CatalogStore.json(record.value());
+        return new Install(json.path("app").asLong(), json.path("install_time").asLong());
+    }
+
+    private static String markerOwner(String user) {
+        return markerOwner(Math.floorMod(user.hashCode(), SHARDS));
+    }
+
+    private static String markerOwner(int shard) {
+        return "outbox-" + shard;
+    }
+}
