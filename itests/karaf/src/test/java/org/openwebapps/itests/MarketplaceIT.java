@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.inject.Inject;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.apache.karaf.features.FeaturesService;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -46,6 +50,11 @@ public class MarketplaceIT extends ServerTestSupport {
     private static final String STORE = "https://store.example";
     private static final String SYNC = "https://myapps.example";
     private static final String API = "/marketplace/api/v1";
+
+    private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
+
+    @Inject
+    private FeaturesService features;
 
     private TestIdp idp;
     private final List<ManifestHost> hosts = new ArrayList<>();
@@ -500,5 +509,77 @@ public class MarketplaceIT extends ServerTestSupport {
                         && appIn(s, first.origin()).path("deleted").asBoolean());
         assertFalse(appIn(synced, second.origin()).path("deleted").asBoolean());
         assertEquals(device[0], again[0]);
+    }
+
+    /**
+     * The production layout: HBase primary, MariaDB mirror. The whole flow, then HBase uninstalled
+     * while users install: every install answers, and every one is still there (catalog, profile,
+     * AppSync) once HBase is back and caught up.
+     */
+    @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
+    public void theStoreOnHBaseMirroredToMysqlKeepsServingWhileHBaseGoes() throws Exception {
+        configureHBase();
+        configureMysql();
+        features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
+        features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
+        String adminToken = java.util.UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            reconfigure("org.openwebapps.storage.router", Map.of("primary", "hbase", "mirror", "mysql",
+                    "probe.interval.ms", 200, ".admin.token", adminToken));
+            awaitStatus("GET", "/__heartbeat__", 200);
+            String developer = loginAs("hbase-dev");
+            ManifestHost host = host("Mirrored Game");
+            long id = publish(developer, host).path("id").asLong();
+            assertEquals(List.of(id), ids(expect(200, call("GET", API + "/apps?q=mirrored", null, null))));
+
+            int users = 24;
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                tokens.add(loginAs("hbase-user-" + i));
+            }
+            CountDownLatch someInstalled = new CountDownLatch(users / 3);
+            List<Future<HttpResponse<String>>> installs = new ArrayList<>();
+            for (String token : tokens) {
+                installs.add(pool.submit(() -> {
+                    HttpResponse<String> response = call("POST", API + "/installs", token, "{\"app\":" + id + "}");
+                    someInstalled.countDown();
+                    return response;
+                }));
+            }
+            someInstalled.await();
+            features.uninstallFeature("openwebapps-storage-hbase", NO_REFRESH);
+            for (Future<HttpResponse<String>> install : installs) {
+                HttpResponse<String> response = install.get();
+                assertEquals(response.body(), 201, response.statusCode());
+            }
+            assertEquals(List.of(id), ids(expect(200, call("GET", API + "/apps?q=mirrored", null, null))));
+            String late = loginAs("hbase-late"); // certainly after HBase went: served by the mirror
+            assertEquals(201, call("POST", API + "/installs", late, "{\"app\":\"mirrored-game\"}").statusCode());
+
+            features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
+            await("HBase caught up", () -> send(HttpRequest.newBuilder(uri("/admin/storage/replay"))
+                    .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()).build()),
+                    r -> r.statusCode() == 200 && RouterStatus.caughtUp(json(r), 2));
+            tokens.add(late);
+            for (int i = 0; i < tokens.size(); i++) {
+                assertEquals("install " + i + " kept", List.of(id),
+                        ids(expect(200, call("GET", API + "/account/installed/mine", tokens.get(i), null))));
+            }
+            for (int i = 0; i < users; i += 5) {
+                assertTrue("user " + i + "'s devices see the install",
+                        appIn(sync(device("hbase-user-" + i), "0"), host.origin()) != null);
+            }
+            assertEquals(List.of(id), ids(expect(200, call("GET", API + "/apps?q=mirrored", null, null))));
+        } finally {
+            pool.shutdownNow();
+            reconfigure("org.openwebapps.storage.router", Map.of("primary", "embedded"));
+            for (String backend : List.of("openwebapps-storage-hbase", "openwebapps-storage-mysql")) {
+                if (features.isInstalled(features.getFeature(backend))) {
+                    features.uninstallFeature(backend, NO_REFRESH);
+                }
+            }
+        }
     }
 }
