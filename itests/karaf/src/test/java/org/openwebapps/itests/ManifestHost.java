@@ -25,6 +25,7 @@ final class ManifestHost implements AutoCloseable {
     private volatile String contentType = "application/x-web-app-manifest+json";
     private volatile byte[] body = new byte[0];
     private volatile boolean hang;
+    private volatile boolean endless;
 
     ManifestHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -36,6 +37,19 @@ final class ManifestHost implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (endless) { // a body that never ends, sent as fast as the fetcher reads it
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = " ".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    while (closing.getCount() > 0) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    // the fetcher gave up
+                }
+                return;
             }
             byte[] answer = body;
             exchange.getResponseHeaders().set("Content-Type", contentType);
@@ -62,6 +76,7 @@ final class ManifestHost implements AutoCloseable {
 
     ManifestHost serve(int newStatus, String newContentType, byte[] newBody) {
         hang = false;
+        endless = false;
         status = newStatus;
         contentType = newContentType;
         body = newBody.clone();
@@ -70,6 +85,11 @@ final class ManifestHost implements AutoCloseable {
 
     ManifestHost hang() {
         hang = true;
+        return this;
+    }
+
+    ManifestHost endless() {
+        endless = true;
         return this;
     }
 

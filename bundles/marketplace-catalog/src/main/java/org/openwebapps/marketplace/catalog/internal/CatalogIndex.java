@@ -1,12 +1,12 @@
 package org.openwebapps.marketplace.catalog.internal;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.StorageException;
@@ -16,13 +16,14 @@ import org.openwebapps.storage.StoredRecord;
  * This node's copy of the catalog, kept fresh from the catalog owner's {@code changesSince}: the
  * node refreshes it on a short period (so writes through other nodes show within it) and after
  * each of its own writes (so a developer sees their change at once). Queries read an immutable
- * snapshot and never touch storage.
+ * snapshot and never touch storage. The public apps are kept sorted as they change, so a change
+ * costs a copy of the lists, never a sort.
  */
 final class CatalogIndex {
 
     private static final int PAGE = 1000;
 
-    /** The apps at one moment, with the public ones pre-sorted for the catalog's two orders. */
+    /** The apps at one moment, with the public ones in the catalog's two orders. */
     record Snapshot(Map<Long, App> byId, Map<String, Long> idBySlug, List<Listed> publicByCreated,
             List<Listed> publicByName) {
 
@@ -37,25 +38,40 @@ final class CatalogIndex {
         }
     }
 
-    /** A public app with its search text, made once per change rather than once per query. */
-    record Listed(App app, String text) {
+    /** An app with what searching and sorting it needs, computed once per change rather than per query. */
+    record Listed(App app, String text, String nameKey) {
+
+        static Listed of(App app) {
+            return new Listed(app, app.searchText(), app.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** Newest first, ties by the higher id first. */
     static final Comparator<App> BY_CREATED = Comparator.comparingLong(App::created).reversed()
             .thenComparing(Comparator.comparingLong(App::id).reversed());
+    private static final Comparator<Listed> LISTED_BY_CREATED = Comparator.comparing(Listed::app, BY_CREATED);
     /** Name A→Z ignoring case, ties by id. */
-    static final Comparator<App> BY_NAME = Comparator.comparing((App app) -> app.name().toLowerCase(Locale.ROOT))
-            .thenComparingLong(App::id);
+    private static final Comparator<Listed> LISTED_BY_NAME = Comparator.comparing(Listed::nameKey)
+            .thenComparingLong(listed -> listed.app().id());
 
     private final MarketplaceStorage storage;
-    private final Map<Long, App> apps = new HashMap<>();
+    private final Map<Long, Listed> apps = new HashMap<>();
+    private final Map<String, Long> slugs = new HashMap<>();
+    private final TreeSet<Listed> byCreated = new TreeSet<>(LISTED_BY_CREATED);
+    private final TreeSet<Listed> byName = new TreeSet<>(LISTED_BY_NAME);
     private long after;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private volatile boolean loaded;
 
     CatalogIndex(MarketplaceStorage storage) {
         this.storage = storage;
+    }
+
+    /** An index of these apps, without storage (tests). */
+    static Snapshot of(Map<Long, App> apps) {
+        CatalogIndex index = new CatalogIndex(null);
+        apps.values().forEach(index::put);
+        return index.build();
     }
 
     Snapshot snapshot() {
@@ -77,10 +93,9 @@ final class CatalogIndex {
                     continue;
                 }
                 long id = Long.parseLong(record.key().substring(CatalogStore.APP_PREFIX.length()));
-                if (record.deleted()) {
-                    apps.remove(id);
-                } else {
-                    apps.put(id, App.fromBytes(record.value()));
+                remove(id);
+                if (!record.deleted()) {
+                    put(App.fromBytes(record.value()));
                 }
                 changed = true;
             }
@@ -90,24 +105,33 @@ final class CatalogIndex {
             }
         }
         if (changed || !loaded) {
-            snapshot = build(apps);
+            snapshot = build();
             loaded = true;
         }
     }
 
-    static Snapshot build(Map<Long, App> apps) {
-        Map<String, Long> bySlug = new HashMap<>();
-        List<Listed> publicApps = new ArrayList<>();
-        for (App app : apps.values()) {
-            bySlug.put(app.slug(), app.id());
-            if (app.isPublic()) {
-                publicApps.add(new Listed(app, app.searchText()));
-            }
+    private void put(App app) {
+        Listed listed = Listed.of(app);
+        apps.put(app.id(), listed);
+        slugs.put(app.slug(), app.id());
+        if (app.isPublic()) {
+            byCreated.add(listed);
+            byName.add(listed);
         }
-        List<Listed> byCreated = new ArrayList<>(publicApps);
-        byCreated.sort(Comparator.comparing(Listed::app, BY_CREATED));
-        List<Listed> byName = new ArrayList<>(publicApps);
-        byName.sort(Comparator.comparing(Listed::app, BY_NAME));
-        return new Snapshot(Map.copyOf(apps), Map.copyOf(bySlug), List.copyOf(byCreated), List.copyOf(byName));
+    }
+
+    private void remove(long id) {
+        Listed old = apps.remove(id);
+        if (old != null) {
+            slugs.remove(old.app().slug(), id);
+            byCreated.remove(old);
+            byName.remove(old);
+        }
+    }
+
+    private Snapshot build() {
+        Map<Long, App> byId = new HashMap<>();
+        apps.forEach((id, listed) -> byId.put(id, listed.app()));
+        return new Snapshot(Map.copyOf(byId), Map.copyOf(slugs), List.copyOf(byCreated), List.copyOf(byName));
     }
 }

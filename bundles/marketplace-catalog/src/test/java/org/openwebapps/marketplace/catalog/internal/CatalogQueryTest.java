@@ -36,7 +36,7 @@ class CatalogQueryTest {
         for (App app : apps) {
             byId.put(app.id(), app);
         }
-        return CatalogIndex.build(byId);
+        return CatalogIndex.of(byId);
     }
 
     private static CatalogQuery query(String q, String category, String premiumType, String sort, String limit,

@@ -67,8 +67,18 @@ final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                // a connection accepted just before a cut must not outlive it (seen in CI: the
+                // pool wrote through one while the server was "down")
+                synchronized (this) {
+                    if (server.isClosed()) {
+                        client.setSoLinger(true, 0);
+                        client.close();
+                        upstream.close();
+                        return;
+                    }
+                    sockets.add(client);
+                    sockets.add(upstream);
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
