@@ -44,9 +44,12 @@ class Manifests(http.server.BaseHTTPRequestHandler):
         pass
 
 
+BASE = None  # the server, set by fill
+
+
 def call(method, path, token=None, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
+    request = urllib.request.Request(BASE + path, data=data, method=method)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     if token:
@@ -62,6 +65,8 @@ def login(base, port, name):
 
 
 def fill(base, port, manifest_port, apps, users, work):
+    global BASE
+    BASE = base
     developer, reviewer = login(base, port, "developer"), login(base, port, "reviewer")
 
     def publish(i):
@@ -85,6 +90,7 @@ def fill(base, port, manifest_port, apps, users, work):
 
 
 if sys.argv[1] == "serve":
+    http.server.ThreadingHTTPServer.request_queue_size = 256  # no SYN drops under the benchmark
     http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[2])), Manifests).serve_forever()
 else:
     fill(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])

@@ -1,5 +1,6 @@
 package org.openwebapps.marketplace.catalog.internal;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,10 +25,9 @@ final class CatalogIndex {
     private static final int PAGE = 1000;
 
     /** The apps at one moment, with the public ones in the catalog's two orders. */
-    record Snapshot(Map<Long, App> byId, Map<String, Long> idBySlug, List<Listed> publicByCreated,
-            List<Listed> publicByName) {
+    record Snapshot(Map<Long, App> byId, Map<String, Long> idBySlug, Ordered publicByCreated, Ordered publicByName) {
 
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), List.of(), List.of());
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Ordered.of(List.of()), Ordered.of(List.of()));
 
         Optional<App> find(String idOrSlug) {
             Long id = idBySlug.get(idOrSlug);
@@ -43,6 +43,65 @@ final class CatalogIndex {
 
         static Listed of(App app) {
             return new Listed(app, app.searchText(), app.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * Public apps in one order, with their search texts joined into one string ({@code \0} between
+     * apps): a term is found with one {@code indexOf} pass over all of them instead of one
+     * {@code contains} per app, and each hit names its app through {@code starts}. The joined text
+     * is made by the first search that needs it, so a burst of catalog writes costs no joining.
+     */
+    static final class Ordered {
+
+        private final List<Listed> apps;
+        private volatile Joined joined;
+
+        /** The joined texts, and where each app's text begins. */
+        private record Joined(String text, int[] starts) {
+        }
+
+        private Ordered(List<Listed> apps) {
+            this.apps = List.copyOf(apps);
+        }
+
+        static Ordered of(List<Listed> apps) {
+            return new Ordered(apps);
+        }
+
+        List<Listed> apps() {
+            return apps;
+        }
+
+        String text() {
+            return joined().text();
+        }
+
+        /** @return the app whose text holds position {@code offset} of {@link #text} */
+        int appAt(int offset) {
+            int found = Arrays.binarySearch(joined().starts(), offset);
+            return found >= 0 ? found : -found - 2;
+        }
+
+        /** @return where the text after app {@code index} begins */
+        int after(int index) {
+            Joined current = joined();
+            return index + 1 < current.starts().length ? current.starts()[index + 1] : current.text().length();
+        }
+
+        private Joined joined() {
+            Joined current = joined;
+            if (current == null) { // racing searches may both join: the same result, no harm
+                StringBuilder text = new StringBuilder();
+                int[] starts = new int[apps.size()];
+                for (int i = 0; i < apps.size(); i++) {
+                    starts[i] = text.length();
+                    text.append(apps.get(i).text()).append('\0');
+                }
+                current = new Joined(text.toString(), starts);
+                joined = current;
+            }
+            return current;
         }
     }
 
@@ -132,6 +191,7 @@ final class CatalogIndex {
     private Snapshot build() {
         Map<Long, App> byId = new HashMap<>();
         apps.forEach((id, listed) -> byId.put(id, listed.app()));
-        return new Snapshot(Map.copyOf(byId), Map.copyOf(slugs), List.copyOf(byCreated), List.copyOf(byName));
+        return new Snapshot(Map.copyOf(byId), Map.copyOf(slugs), Ordered.of(List.copyOf(byCreated)),
+                Ordered.of(List.copyOf(byName)));
     }
 }

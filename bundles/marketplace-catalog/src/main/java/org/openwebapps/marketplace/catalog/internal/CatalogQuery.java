@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,18 +81,39 @@ record CatalogQuery(String q, List<String> terms, String category, Set<String> p
 
     /** The matches in order, this page of them, and how many there are in all. */
     Page run(CatalogIndex.Snapshot snapshot) {
-        List<CatalogIndex.Listed> ordered = sort.equals("name") ? snapshot.publicByName() : snapshot.publicByCreated();
+        CatalogIndex.Ordered ordered = sort.equals("name") ? snapshot.publicByName() : snapshot.publicByCreated();
         List<App> page = new ArrayList<>(Math.min(limit, 64));
         int total = 0;
-        for (CatalogIndex.Listed listed : ordered) {
-            if (matches(listed)) {
-                if (total >= offset && page.size() < limit) {
-                    page.add(listed.app());
+        if (terms.isEmpty()) {
+            for (CatalogIndex.Listed listed : ordered.apps()) {
+                if (matches(listed)) {
+                    total = collect(listed, total, page);
                 }
-                total++;
             }
+            return new Page(total, page);
         }
-        return new Page(total, page);
+        // the longest term has the fewest hits: find it in the joined texts, check each hit's app whole
+        String rarest = terms.stream().max(Comparator.comparingInt(String::length)).orElseThrow();
+        int from = 0;
+        while (true) {
+            int hit = ordered.text().indexOf(rarest, from);
+            if (hit < 0) {
+                return new Page(total, page);
+            }
+            int index = ordered.appAt(hit);
+            CatalogIndex.Listed listed = ordered.apps().get(index);
+            if (matches(listed)) {
+                total = collect(listed, total, page);
+            }
+            from = ordered.after(index); // one visit per app, in order
+        }
+    }
+
+    private int collect(CatalogIndex.Listed listed, int total, List<App> page) {
+        if (total >= offset && page.size() < limit) {
+            page.add(listed.app());
+        }
+        return total + 1;
     }
 
     private boolean matches(CatalogIndex.Listed listed) {

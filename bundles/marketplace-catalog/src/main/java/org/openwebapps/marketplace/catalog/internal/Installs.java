@@ -48,6 +48,10 @@ final class Installs {
     /** Node-local: one writer of a user's outbox at a time, so this node keeps their order. */
     private static final int LOCK_STRIPES = 64;
 
+    /** An outbox entry: its key, the ETag it was written with, its JSON. */
+    private record Pending(String key, String etag, JsonNode entry) {
+    }
+
     /** An install as stored. */
     record Install(long app, long installTime) {
     }
@@ -110,15 +114,18 @@ final class Installs {
             Optional<StoredRecord> existing = backend.get(storage.bucket(), owner(user), INSTALL + app.id());
             long installTime = existing.map(record -> install(record).installTime()).orElseGet(clock::getAsLong);
             Map<String, Object> entry = entry("install", app, siteUrl, installTime, receipts);
+            String key = nextOutboxKey();
+            long written;
             try {
-                backend.write(storage.bucket(), owner(user), List.of(
+                written = backend.write(storage.bucket(), owner(user), List.of(
                         Mutation.put(INSTALL + app.id(), CatalogStore.bytes(Map.of("app", app.id(), "install_time", installTime)),
                                 existing.map(record -> Condition.match(record.etag())).orElse(Condition.absent())),
-                        Mutation.put(nextOutboxKey(), CatalogStore.bytes(entry), Condition.absent())));
+                        Mutation.put(key, CatalogStore.bytes(entry), Condition.absent())));
             } catch (PreconditionFailedException e) {
                 continue; // installed by a concurrent request meanwhile: this one rewrites it
             }
-            return new Installed(existing.isEmpty(), installTime, drain(user, marker));
+            Pending mine = new Pending(key, Timestamps.etag(written), App.JSON.valueToTree(entry));
+            return new Installed(existing.isEmpty(), installTime, drain(user, marker, mine));
         }
     }
 
@@ -130,15 +137,17 @@ final class Installs {
             return false;
         }
         String marker = mark(backend, user);
+        String key = nextOutboxKey();
+        Map<String, Object> entry = entry("uninstall", app, null, 0, List.of());
+        long written;
         try {
-            backend.write(storage.bucket(), owner(user), List.of(
+            written = backend.write(storage.bucket(), owner(user), List.of(
                     Mutation.delete(INSTALL + app.id(), Condition.match(existing.get().etag())),
-                    Mutation.put(nextOutboxKey(), CatalogStore.bytes(entry("uninstall", app, null, 0, List.of())),
-                            Condition.absent())));
+                    Mutation.put(key, CatalogStore.bytes(entry), Condition.absent())));
         } catch (PreconditionFailedException | RecordNotFoundException e) {
             return false; // uninstalled by a concurrent request
         }
-        drain(user, marker);
+        drain(user, marker, new Pending(key, Timestamps.etag(written), App.JSON.valueToTree(entry)));
         return true;
     }
 
@@ -156,7 +165,7 @@ final class Installs {
                 for (String user : users) {
                     Optional<StoredRecord> marker = backend.get(storage.bucket(), markerOwner(shard), user);
                     if (marker.isPresent()) {
-                        drain(user, marker.get().etag());
+                        drain(user, marker.get().etag(), null);
                     }
                 }
                 if (users.size() < BATCH) {
@@ -182,7 +191,7 @@ final class Installs {
      *
      * @return whether the outbox is empty
      */
-    private boolean drain(String user, String markerEtag) throws StorageException {
+    private boolean drain(String user, String markerEtag, Pending written) throws StorageException {
         AppSyncRecords records = appSync.get();
         if (records == null) {
             return false;
@@ -192,12 +201,15 @@ final class Installs {
             while (true) {
                 List<String> keys = backend.listKeys(storage.bucket(), owner(user), new KeyRange(OUTBOX, null, null, BATCH));
                 for (String key : keys) {
-                    Optional<StoredRecord> entry = backend.get(storage.bucket(), owner(user), key);
+                    // the request's own entry is in memory: read only what others left waiting
+                    Optional<Pending> entry = written != null && key.equals(written.key()) ? Optional.of(written)
+                            : backend.get(storage.bucket(), owner(user), key)
+                                    .map(record -> new Pending(key, record.etag(), CatalogStore.json(record.value())));
                     if (entry.isEmpty()) {
                         continue; // written by another node meanwhile
                     }
                     try {
-                        records.write(user, collection.get(), List.of(document(CatalogStore.json(entry.get().value()))));
+                        records.write(user, collection.get(), List.of(document(entry.get().entry())));
                     } catch (AppSyncException e) {
                         if (e.kind() == AppSyncException.Kind.UNAVAILABLE) {
                             LOG.debug("AppSync cannot take {}'s install now: {}", key, e.getMessage());

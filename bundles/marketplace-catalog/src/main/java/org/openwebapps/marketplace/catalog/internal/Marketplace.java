@@ -13,11 +13,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.openwebapps.appsync.api.AppSyncRecords;
@@ -539,6 +541,30 @@ public final class Marketplace implements Catalog, MarketplaceStorage {
     @Override
     public Optional<MarketplaceApp> app(long id) {
         return Optional.ofNullable(index.snapshot().byId().get(id)).map(App::toApi);
+    }
+
+    /** An app's public JSON as rendered for one configuration. */
+    private record Rendered(App app, Settings settings, byte[] json) {
+    }
+
+    /** Rendered JSON per app id, reused while the app and the configuration are the same objects. */
+    private final Map<Long, Rendered> rendered = new ConcurrentHashMap<>();
+
+    /** The app's public JSON, rendered once per change: catalog pages concatenate these. */
+    byte[] jsonBytes(App app) {
+        Settings current = settings;
+        Rendered cached = rendered.get(app.id());
+        if (cached != null && cached.app() == app && cached.settings() == current) {
+            return cached.json();
+        }
+        byte[] json;
+        try {
+            json = App.JSON.writeValueAsBytes(json(app));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an app does not serialise", e);
+        }
+        rendered.put(app.id(), new Rendered(app, current, json));
+        return json;
     }
 
     /** The app's public JSON. */

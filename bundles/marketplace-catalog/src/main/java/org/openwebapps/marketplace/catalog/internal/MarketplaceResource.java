@@ -1,5 +1,6 @@
 package org.openwebapps.marketplace.catalog.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -124,10 +125,7 @@ public final class MarketplaceResource {
             CatalogQuery query = CatalogQuery.parse(q, category, premiumType, sort, limit, offset, settings.categories(),
                     settings.pageMax());
             CatalogQuery.Page page = marketplace.search(query);
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("meta", query.meta(API + "/apps", page.total()));
-            answer.put("objects", page.apps().stream().map(marketplace::json).toList());
-            return json(200, answer);
+            return json(200, list(query.meta(API + "/apps", page.total()), page.apps()));
         });
     }
 
@@ -136,7 +134,8 @@ public final class MarketplaceResource {
     public Response mine(@Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return answer(() -> {
             Marketplace.User user = marketplace.user(authorization, site(uri));
-            return json(200, page(marketplace.mine(user).stream().map(marketplace::json).toList()));
+            List<App> mine = marketplace.mine(user);
+            return json(200, list(wholeList(mine.size()), mine));
         });
     }
 
@@ -146,7 +145,7 @@ public final class MarketplaceResource {
             @PathParam("app") String app) {
         return answer(() -> {
             Marketplace.User user = marketplace.optionalUser(authorization, site(uri));
-            return json(200, marketplace.json(marketplace.visibleApp(user, app)));
+            return json(200, marketplace.jsonBytes(marketplace.visibleApp(user, app)));
         });
     }
 
@@ -206,7 +205,8 @@ public final class MarketplaceResource {
     public Response queue(@Context UriInfo uri, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return answer(() -> {
             Marketplace.User user = marketplace.user(authorization, site(uri));
-            return json(200, page(marketplace.reviewQueue(user).stream().map(marketplace::json).toList()));
+            List<App> queue = marketplace.reviewQueue(user);
+            return json(200, list(wholeList(queue.size()), queue));
         });
     }
 
@@ -259,13 +259,37 @@ public final class MarketplaceResource {
 
     /** A whole list in the catalog's {@code {meta, objects}} shape (these lists are not paged). */
     private static Map<String, Object> page(List<?> objects) {
+        return Map.of("meta", wholeList(objects.size()), "objects", objects);
+    }
+
+    private static Map<String, Object> wholeList(int size) {
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("limit", objects.size());
+        meta.put("limit", size);
         meta.put("offset", 0);
-        meta.put("total_count", objects.size());
+        meta.put("total_count", size);
         meta.put("next", null);
         meta.put("previous", null);
-        return Map.of("meta", meta, "objects", objects);
+        return meta;
+    }
+
+    /** {@code {meta, objects}} from each app's pre-rendered JSON: a page costs no serialisation of apps. */
+    private byte[] list(Map<String, Object> meta, List<App> apps) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256 + apps.size() * 1024);
+            out.write("{\"meta\":".getBytes(StandardCharsets.US_ASCII));
+            out.write(App.JSON.writeValueAsBytes(meta));
+            out.write(",\"objects\":[".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < apps.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(marketplace.jsonBytes(apps.get(i)));
+            }
+            out.write("]}".getBytes(StandardCharsets.US_ASCII));
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("a page does not serialise", e);
+        }
     }
 
     private String site(UriInfo uri) {

@@ -76,6 +76,17 @@ class CatalogQueryTest {
     }
 
     @Test
+    void aTermMatchesWithinOneAppNeverAcrossTwo() throws Exception {
+        CatalogIndex.Snapshot catalog = catalog(app(1, "Alpha", "public", "free", List.of(), 1),
+                app(2, "Beta", "public", "free", List.of(), 2), app(3, "Alphabet", "public", "free", List.of(), 3));
+        assertEquals(List.of(3L, 1L), ids(query("alph", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(3L, 2L), ids(query("bet", null, null, null, null, null).run(catalog)));
+        String lastOfOneFirstOfNext = app(2, "Beta", "public", "free", List.of(), 2).slug().substring(3) + "\u0000";
+        assertEquals(List.of(), ids(query(lastOfOneFirstOfNext + "alpha", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(3L), ids(query("alpha bet", null, null, "name", null, null).run(catalog)));
+    }
+
+    @Test
     void categoryAndPremiumTypesFilter() throws Exception {
         CatalogIndex.Snapshot catalog = catalog(app(1, "A", "public", "free", List.of("games"), 1),
                 app(2, "B", "public", "premium", List.of("games", "news"), 2),
