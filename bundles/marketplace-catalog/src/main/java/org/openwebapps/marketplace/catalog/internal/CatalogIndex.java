@@ -1,13 +1,17 @@
 package org.openwebapps.marketplace.catalog.internal;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.StorageException;
@@ -47,18 +51,27 @@ final class CatalogIndex {
     }
 
     /**
-     * Public apps in one order, with their search texts joined into one string ({@code \0} between
-     * apps): a term is found with one {@code indexOf} pass over all of them instead of one
-     * {@code contains} per app, and each hit names its app through {@code starts}. The joined text
-     * is made by the first search that needs it, so a burst of catalog writes costs no joining.
+     * Public apps in one order, with a term index made by the first search that needs it (a burst
+     * of catalog writes costs no indexing). Query terms hold no whitespace, so a term occurs in an
+     * app's search text exactly when it occurs in one of the text's whitespace-separated tokens:
+     * the index joins the distinct tokens into one string ({@code \0} between them), finds a
+     * term's tokens with {@code indexOf} over that (far shorter than all the texts), and lists, per
+     * token, the positions of the apps that hold it.
      */
     static final class Ordered {
 
-        private final List<Listed> apps;
-        private volatile Joined joined;
+        /** What separates tokens: the whitespace {@code \\s} means in query terms, and the joiner. */
+        private static final Pattern TOKENS = Pattern.compile("[ \\t\\n\\x0B\\f\\r\\x00]+");
 
-        /** The joined texts, and where each app's text begins. */
-        private record Joined(String text, int[] starts) {
+        private final List<Listed> apps;
+        private volatile Terms terms;
+
+        /**
+         * @param vocabulary every distinct token, joined with {@code \0}
+         * @param starts     where each token begins in {@code vocabulary}
+         * @param holders    per token, the ascending positions of the apps holding it
+         */
+        private record Terms(String vocabulary, int[] starts, int[][] holders) {
         }
 
         private Ordered(List<Listed> apps) {
@@ -73,33 +86,60 @@ final class CatalogIndex {
             return apps;
         }
 
-        String text() {
-            return joined().text();
-        }
-
-        /** @return the app whose text holds position {@code offset} of {@link #text} */
-        int appAt(int offset) {
-            int found = Arrays.binarySearch(joined().starts(), offset);
-            return found >= 0 ? found : -found - 2;
-        }
-
-        /** @return where the text after app {@code index} begins */
-        int after(int index) {
-            Joined current = joined();
-            return index + 1 < current.starts().length ? current.starts()[index + 1] : current.text().length();
-        }
-
-        private Joined joined() {
-            Joined current = joined;
-            if (current == null) { // racing searches may both join: the same result, no harm
-                StringBuilder text = new StringBuilder();
-                int[] starts = new int[apps.size()];
-                for (int i = 0; i < apps.size(); i++) {
-                    starts[i] = text.length();
-                    text.append(apps.get(i).text()).append('\0');
+        /**
+         * @param term lower case, without whitespace or {@code \0}
+         * @return the positions of the apps whose search text contains {@code term}
+         */
+        BitSet holding(String term) {
+            Terms index = terms();
+            BitSet found = new BitSet(apps.size());
+            int from = 0;
+            while (true) {
+                int hit = index.vocabulary().indexOf(term, from);
+                if (hit < 0) {
+                    return found;
                 }
-                current = new Joined(text.toString(), starts);
-                joined = current;
+                int token = Arrays.binarySearch(index.starts(), hit);
+                token = token >= 0 ? token : -token - 2;
+                for (int position : index.holders()[token]) {
+                    found.set(position);
+                }
+                from = token + 1 < index.starts().length ? index.starts()[token + 1] : index.vocabulary().length();
+            }
+        }
+
+        private Terms terms() {
+            Terms current = terms;
+            if (current == null) { // racing searches may both build it: the same result, no harm
+                Map<String, int[]> holders = new LinkedHashMap<>();
+                for (int position = 0; position < apps.size(); position++) {
+                    for (String token : new HashSet<>(Arrays.asList(TOKENS.split(apps.get(position).text())))) {
+                        if (!token.isEmpty()) {
+                            int[] list = holders.get(token);
+                            // slot 0 counts; grown by doubling, trimmed below
+                            if (list == null || list[0] + 1 == list.length) {
+                                int[] grown = new int[list == null ? 4 : list.length * 2];
+                                if (list != null) {
+                                    System.arraycopy(list, 0, grown, 0, list.length);
+                                }
+                                list = grown;
+                                holders.put(token, list);
+                            }
+                            list[++list[0]] = position;
+                        }
+                    }
+                }
+                StringBuilder vocabulary = new StringBuilder();
+                int[] starts = new int[holders.size()];
+                int[][] lists = new int[holders.size()][];
+                int index = 0;
+                for (Map.Entry<String, int[]> token : holders.entrySet()) {
+                    starts[index] = vocabulary.length();
+                    vocabulary.append(token.getKey()).append('\0');
+                    lists[index++] = Arrays.copyOfRange(token.getValue(), 1, token.getValue()[0] + 1);
+                }
+                current = new Terms(vocabulary.toString(), starts, lists);
+                terms = current;
             }
             return current;
         }

@@ -4,7 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,27 +86,31 @@ record CatalogQuery(String q, List<String> terms, String category, Set<String> p
         int total = 0;
         if (terms.isEmpty()) {
             for (CatalogIndex.Listed listed : ordered.apps()) {
-                if (matches(listed)) {
+                if (matchesFilters(listed.app())) {
                     total = collect(listed, total, page);
                 }
             }
             return new Page(total, page);
         }
-        // the longest term has the fewest hits: find it in the joined texts, check each hit's app whole
-        String rarest = terms.stream().max(Comparator.comparingInt(String::length)).orElseThrow();
-        int from = 0;
-        while (true) {
-            int hit = ordered.text().indexOf(rarest, from);
-            if (hit < 0) {
-                return new Page(total, page);
+        if (terms.stream().anyMatch(term -> term.indexOf('\0') >= 0)) {
+            return new Page(0, page); // no search text holds a NUL (the index splits on it too)
+        }
+        BitSet candidates = null;
+        for (String term : terms) {
+            BitSet holding = ordered.holding(term);
+            if (candidates == null) {
+                candidates = holding;
+            } else {
+                candidates.and(holding);
             }
-            int index = ordered.appAt(hit);
-            CatalogIndex.Listed listed = ordered.apps().get(index);
-            if (matches(listed)) {
+        }
+        for (int position = candidates.nextSetBit(0); position >= 0; position = candidates.nextSetBit(position + 1)) {
+            CatalogIndex.Listed listed = ordered.apps().get(position);
+            if (matchesFilters(listed.app())) {
                 total = collect(listed, total, page);
             }
-            from = ordered.after(index); // one visit per app, in order
         }
+        return new Page(total, page);
     }
 
     private int collect(CatalogIndex.Listed listed, int total, List<App> page) {
@@ -116,20 +120,9 @@ record CatalogQuery(String q, List<String> terms, String category, Set<String> p
         return total + 1;
     }
 
-    private boolean matches(CatalogIndex.Listed listed) {
-        App app = listed.app();
-        if (category != null && !app.categories().contains(category)) {
-            return false;
-        }
-        if (!premiumTypes.isEmpty() && !premiumTypes.contains(app.premiumType())) {
-            return false;
-        }
-        for (String term : terms) {
-            if (!listed.text().contains(term)) {
-                return false;
-            }
-        }
-        return true;
+    private boolean matchesFilters(App app) {
+        return (category == null || app.categories().contains(category))
+                && (premiumTypes.isEmpty() || premiumTypes.contains(app.premiumType()));
     }
 
     /** {@code meta}: the page's place, with root-relative links to its neighbours (null at the ends). */
