@@ -277,6 +277,24 @@ public class MarketplaceIT extends ServerTestSupport {
     }
 
     @Test
+    public void refreshRefetchesTheManifestAndKeepsTheAppWhenTheNewOneIsInvalid() throws Exception {
+        String developer = loginAs("dev");
+        ManifestHost host = host("Before");
+        long id = submit(developer, host).path("id").asLong();
+        host.serve(ManifestHost.manifest("After", STORE));
+        JsonNode refreshed = expect(200, call("POST", API + "/apps/" + id + "/refresh", developer, null));
+        assertEquals("After", refreshed.path("name").asText());
+        assertEquals("before", refreshed.path("slug").asText());
+        assertEquals("After", refreshed.path("manifest").path("name").asText());
+
+        host.serve("{\"name\":\"\"}");
+        JsonNode invalid = expect(400, call("POST", API + "/apps/" + id + "/refresh", loginAs("reviewer"), null));
+        assertEquals("invalid_manifest", invalid.path("error").asText());
+        assertEquals("After", expect(200, call("GET", API + "/apps/" + id, developer, null)).path("name").asText());
+        expectError(404, "not_found", call("POST", API + "/apps/" + id + "/refresh", loginAs("stranger"), null));
+    }
+
+    @Test
     public void concurrentSubmissionsAndSlugChangesCannotShareASlug() throws Exception {
         String developer = loginAs("dev");
         List<ManifestHost> sameName = List.of(host("Twin"), host("Twin"), host("Twin"), host("Twin"));
