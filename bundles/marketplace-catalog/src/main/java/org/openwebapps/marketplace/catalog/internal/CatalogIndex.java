@@ -1,5 +1,6 @@
 package org.openwebapps.marketplace.catalog.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -11,7 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.StorageException;
@@ -52,18 +55,21 @@ final class CatalogIndex {
 
     /**
      * Public apps in one order, with a term index made by the first search that needs it (a burst
-     * of catalog writes costs no indexing). Query terms hold no whitespace, so a term occurs in an
-     * app's search text exactly when it occurs in one of the text's whitespace-separated tokens:
-     * the index joins the distinct tokens into one string ({@code \0} between them), finds a
-     * term's tokens with {@code indexOf} over that (far shorter than all the texts), and lists, per
-     * token, the positions of the apps that hold it.
+     * of catalog writes costs no indexing). The index's tokens are the texts' maximal runs of
+     * letters and digits: a term made of letters and digits occurs in a text exactly when it occurs
+     * in one of its tokens; any other term's runs must each occur in a token, and the apps holding
+     * them all are then checked against the whole term. The distinct tokens are joined into one
+     * string ({@code \0} between them), so finding a term's tokens is one {@code indexOf} pass over
+     * that (far shorter than all the texts). A term's matches, and a filter's, are kept for the
+     * snapshot's life (a catalog's searches repeat their words).
      */
     static final class Ordered {
 
-        /** What separates tokens: the whitespace {@code \\s} means in query terms, and the joiner. */
-        private static final Pattern TOKENS = Pattern.compile("[ \\t\\n\\x0B\\f\\r\\x00]+");
+        /** Terms and filters whose matches are kept per snapshot; a snapshot lives until the next catalog change. */
+        private static final int CACHED_TERMS = 4096;
 
         private final List<Listed> apps;
+        private final Map<String, BitSet> matches = new ConcurrentHashMap<>();
         private volatile Terms terms;
 
         /**
@@ -87,15 +93,65 @@ final class CatalogIndex {
         }
 
         /**
-         * @param term lower case, without whitespace or {@code \0}
-         * @return the positions of the apps whose search text contains {@code term}
+         * @param term lower case, without whitespace
+         * @return the positions of the apps whose search text contains {@code term} (the caller's to change)
          */
         BitSet holding(String term) {
+            return kept(term, () -> find(term));
+        }
+
+        /**
+         * @param key names the test, and holds whitespace (so it is never a term)
+         * @return the positions of the apps that pass {@code test} (the caller's to change)
+         */
+        BitSet where(String key, Predicate<App> test) {
+            return kept(key, () -> {
+                BitSet found = new BitSet(apps.size());
+                for (int position = 0; position < apps.size(); position++) {
+                    if (test.test(apps.get(position).app())) {
+                        found.set(position);
+                    }
+                }
+                return found;
+            });
+        }
+
+        private BitSet kept(String key, Supplier<BitSet> compute) {
+            BitSet found = matches.get(key);
+            if (found == null) {
+                found = compute.get();
+                if (matches.size() < CACHED_TERMS) {
+                    matches.put(key, found);
+                }
+            }
+            return (BitSet) found.clone();
+        }
+
+        private BitSet find(String term) {
+            List<String> runs = tokens(term);
+            if (runs.size() == 1 && runs.get(0).length() == term.length()) {
+                return holdingToken(runs.get(0));
+            }
+            BitSet found = new BitSet(apps.size());
+            found.set(0, apps.size());
+            for (String run : runs) {
+                found.and(holdingToken(run));
+            }
+            for (int position = found.nextSetBit(0); position >= 0; position = found.nextSetBit(position + 1)) {
+                if (!apps.get(position).text().contains(term)) {
+                    found.clear(position);
+                }
+            }
+            return found;
+        }
+
+        /** @param part letters and digits only */
+        private BitSet holdingToken(String part) {
             Terms index = terms();
             BitSet found = new BitSet(apps.size());
             int from = 0;
             while (true) {
-                int hit = index.vocabulary().indexOf(term, from);
+                int hit = index.vocabulary().indexOf(part, from);
                 if (hit < 0) {
                     return found;
                 }
@@ -108,25 +164,43 @@ final class CatalogIndex {
             }
         }
 
+        /** @return the maximal runs of letters and digits in {@code text}, in order */
+        static List<String> tokens(String text) {
+            List<String> tokens = new ArrayList<>();
+            int start = -1;
+            for (int i = 0; i < text.length(); ) {
+                int codePoint = text.codePointAt(i);
+                if (Character.isLetterOrDigit(codePoint)) {
+                    start = start < 0 ? i : start;
+                } else if (start >= 0) {
+                    tokens.add(text.substring(start, i));
+                    start = -1;
+                }
+                i += Character.charCount(codePoint);
+            }
+            if (start >= 0) {
+                tokens.add(text.substring(start));
+            }
+            return tokens;
+        }
+
         private Terms terms() {
             Terms current = terms;
             if (current == null) { // racing searches may both build it: the same result, no harm
                 Map<String, int[]> holders = new LinkedHashMap<>();
                 for (int position = 0; position < apps.size(); position++) {
-                    for (String token : new HashSet<>(Arrays.asList(TOKENS.split(apps.get(position).text())))) {
-                        if (!token.isEmpty()) {
-                            int[] list = holders.get(token);
-                            // slot 0 counts; grown by doubling, trimmed below
-                            if (list == null || list[0] + 1 == list.length) {
-                                int[] grown = new int[list == null ? 4 : list.length * 2];
-                                if (list != null) {
-                                    System.arraycopy(list, 0, grown, 0, list.length);
-                                }
-                                list = grown;
-                                holders.put(token, list);
+                    for (String token : new HashSet<>(tokens(apps.get(position).text()))) {
+                        int[] list = holders.get(token);
+                        // slot 0 counts; grown by doubling, trimmed below
+                        if (list == null || list[0] + 1 == list.length) {
+                            int[] grown = new int[list == null ? 4 : list.length * 2];
+                            if (list != null) {
+                                System.arraycopy(list, 0, grown, 0, list.length);
                             }
-                            list[++list[0]] = position;
+                            list = grown;
+                            holders.put(token, list);
                         }
+                        list[++list[0]] = position;
                     }
                 }
                 StringBuilder vocabulary = new StringBuilder();

@@ -82,47 +82,40 @@ record CatalogQuery(String q, List<String> terms, String category, Set<String> p
     /** The matches in order, this page of them, and how many there are in all. */
     Page run(CatalogIndex.Snapshot snapshot) {
         CatalogIndex.Ordered ordered = sort.equals("name") ? snapshot.publicByName() : snapshot.publicByCreated();
-        List<App> page = new ArrayList<>(Math.min(limit, 64));
-        int total = 0;
-        if (terms.isEmpty()) {
-            for (CatalogIndex.Listed listed : ordered.apps()) {
-                if (matchesFilters(listed.app())) {
-                    total = collect(listed, total, page);
-                }
-            }
-            return new Page(total, page);
-        }
-        if (terms.stream().anyMatch(term -> term.indexOf('\0') >= 0)) {
-            return new Page(0, page); // no search text holds a NUL (the index splits on it too)
-        }
-        BitSet candidates = null;
+        BitSet matches = null;
         for (String term : terms) {
-            BitSet holding = ordered.holding(term);
-            if (candidates == null) {
-                candidates = holding;
-            } else {
-                candidates.and(holding);
-            }
+            matches = and(matches, ordered.holding(term));
         }
-        for (int position = candidates.nextSetBit(0); position >= 0; position = candidates.nextSetBit(position + 1)) {
-            CatalogIndex.Listed listed = ordered.apps().get(position);
-            if (matchesFilters(listed.app())) {
-                total = collect(listed, total, page);
-            }
+        if (category != null) {
+            matches = and(matches, ordered.where("category " + category, app -> app.categories().contains(category)));
         }
-        return new Page(total, page);
+        if (!premiumTypes.isEmpty()) {
+            matches = and(matches, ordered.where("premium_type " + premiumTypes.stream().sorted().toList(),
+                    app -> premiumTypes.contains(app.premiumType())));
+        }
+        List<App> page = new ArrayList<>(Math.min(limit, 64));
+        if (matches == null) { // no term, no filter: every public app
+            List<CatalogIndex.Listed> all = ordered.apps();
+            all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()))
+                    .forEach(listed -> page.add(listed.app()));
+            return new Page(all.size(), page);
+        }
+        int position = matches.nextSetBit(0);
+        for (int skipped = 0; skipped < offset && position >= 0; skipped++) {
+            position = matches.nextSetBit(position + 1);
+        }
+        for (; position >= 0 && page.size() < limit; position = matches.nextSetBit(position + 1)) {
+            page.add(ordered.apps().get(position).app());
+        }
+        return new Page(matches.cardinality(), page);
     }
 
-    private int collect(CatalogIndex.Listed listed, int total, List<App> page) {
-        if (total >= offset && page.size() < limit) {
-            page.add(listed.app());
+    private static BitSet and(BitSet matches, BitSet more) {
+        if (matches == null) {
+            return more;
         }
-        return total + 1;
-    }
-
-    private boolean matchesFilters(App app) {
-        return (category == null || app.categories().contains(category))
-                && (premiumTypes.isEmpty() || premiumTypes.contains(app.premiumType()));
+        matches.and(more);
+        return matches;
     }
 
     /** {@code meta}: the page's place, with root-relative links to its neighbours (null at the ends). */

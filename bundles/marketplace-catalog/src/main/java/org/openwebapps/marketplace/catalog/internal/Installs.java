@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -35,8 +36,16 @@ import org.slf4j.LoggerFactory;
  * An install (or uninstall) and its outbox entry are one atomic batch; the entry is then written
  * into the user's AppSync collection and deleted. When AppSync or its storage cannot take it, the
  * entry stays, and a marker in one of {@link #SHARDS} owners ({@code outbox-<n>}, key = the
- * user, written before the batch so a crash cannot hide an entry) lets the retry round find it.
- * A user's entries are written in order, the oldest first; the round stops at the first that fails.
+ * user) lets the retry round find it. A user's entries are written in order, the oldest first;
+ * the round stops at the first that fails.
+ * <p>
+ * The marker is written before the batch, so a crash between the two cannot hide an entry; it is
+ * {@code waiting} once a write into AppSync failed. A user who installs often would write and
+ * delete it every time, so a node that wrote a marker trusts it for {@link #MARK_TRUSTED_MILLIS}
+ * without writing it again, and the retry round deletes a marker only when the user's outbox is
+ * empty and the marker is older than twice that (no node trusts it any more). The round drains a
+ * {@code waiting} marker's outbox at once, any other once it is that old: an entry left by a crash
+ * is written within {@code 2 × MARK_TRUSTED_MILLIS}, or by the user's next install.
  */
 final class Installs {
 
@@ -47,6 +56,8 @@ final class Installs {
     private static final int BATCH = 100;
     /** Node-local: one writer of a user's outbox at a time, so this node keeps their order. */
     private static final int LOCK_STRIPES = 64;
+    /** How long a node trusts a marker it wrote (clocks of nodes must agree far better than this). */
+    static final long MARK_TRUSTED_MILLIS = 60_000;
 
     /** An outbox entry: its key, the ETag it was written with, its JSON. */
     private record Pending(String key, String etag, JsonNode entry) {
@@ -66,6 +77,8 @@ final class Installs {
     private final LongSupplier clock;
     private final AtomicLong sequence = new AtomicLong();
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Users whose marker this node wrote, and when (its {@code since}); trimmed by each retry round. */
+    private final Map<String, Long> marked = new ConcurrentHashMap<>();
 
     /** @param collection the AppSync collection installs go to ({@code appsync.collection}) */
     Installs(MarketplaceStorage storage, Supplier<AppSyncRecords> appSync, Supplier<String> collection, LongSupplier clock) {
@@ -109,7 +122,7 @@ final class Installs {
      */
     Installed install(String user, App app, String siteUrl, List<String> receipts) throws StorageException {
         StorageBackend backend = storage.backend();
-        String marker = mark(backend, user);
+        mark(backend, user);
         for (;;) {
             Optional<StoredRecord> existing = backend.get(storage.bucket(), owner(user), INSTALL + app.id());
             long installTime = existing.map(record -> install(record).installTime()).orElseGet(clock::getAsLong);
@@ -125,7 +138,7 @@ final class Installs {
                 continue; // installed by a concurrent request meanwhile: this one rewrites it
             }
             Pending mine = new Pending(key, Timestamps.etag(written), App.JSON.valueToTree(entry));
-            return new Installed(existing.isEmpty(), installTime, drain(user, marker, mine));
+            return new Installed(existing.isEmpty(), installTime, drain(user, mine));
         }
     }
 
@@ -136,7 +149,7 @@ final class Installs {
         if (existing.isEmpty()) {
             return false;
         }
-        String marker = mark(backend, user);
+        mark(backend, user);
         String key = nextOutboxKey();
         Map<String, Object> entry = entry("uninstall", app, null, 0, List.of());
         long written;
@@ -147,12 +160,17 @@ final class Installs {
         } catch (PreconditionFailedException | RecordNotFoundException e) {
             return false; // uninstalled by a concurrent request
         }
-        drain(user, marker, new Pending(key, Timestamps.etag(written), App.JSON.valueToTree(entry)));
+        drain(user, new Pending(key, Timestamps.etag(written), App.JSON.valueToTree(entry)));
         return true;
     }
 
-    /** One retry round: every user with a marker, their outbox written in order. */
+    /**
+     * One retry round: every user whose marker is {@code waiting} or old has their outbox written in
+     * order; an old marker whose outbox is then empty is deleted.
+     */
     void retryPending() throws StorageException {
+        long now = clock.getAsLong();
+        marked.values().removeIf(since -> since < now - MARK_TRUSTED_MILLIS);
         if (appSync.get() == null) {
             return;
         }
@@ -164,8 +182,25 @@ final class Installs {
                         new KeyRange("", start, null, BATCH));
                 for (String user : users) {
                     Optional<StoredRecord> marker = backend.get(storage.bucket(), markerOwner(shard), user);
-                    if (marker.isPresent()) {
-                        drain(user, marker.get().etag(), null);
+                    if (marker.isEmpty()) {
+                        continue;
+                    }
+                    JsonNode value = CatalogStore.json(marker.get().value());
+                    long since = value.path("since").asLong();
+                    boolean old = since < now - 2 * MARK_TRUSTED_MILLIS;
+                    if (!(value.path("waiting").asBoolean() || old) || !drain(user, null)) {
+                        continue;
+                    }
+                    Condition unchanged = Condition.match(marker.get().etag());
+                    try { // drained: an old marker goes, a young one stays (nodes may trust it) but no longer waits
+                        if (old) {
+                            backend.delete(storage.bucket(), markerOwner(shard), user, unchanged);
+                        } else {
+                            backend.put(storage.bucket(), markerOwner(shard), user, CatalogStore.bytes(Map.of("since", since)),
+                                    unchanged);
+                        }
+                    } catch (PreconditionFailedException | RecordNotFoundException e) {
+                        // marked again meanwhile: kept for the newer entries
                     }
                 }
                 if (users.size() < BATCH) {
@@ -176,24 +211,17 @@ final class Installs {
         }
     }
 
-    /** @return how many users have entries waiting (for health and tests); reads every marker owner */
-    int pendingUsers() throws StorageException {
-        int pending = 0;
-        for (int shard = 0; shard < SHARDS; shard++) {
-            pending += storage.backend().listKeys(storage.bucket(), markerOwner(shard), KeyRange.all(BATCH)).size();
-        }
-        return pending;
-    }
-
     /**
-     * Writes the user's outbox into AppSync, oldest first, deleting each entry written; clears the
-     * marker (if it is still the version {@code markerEtag}) once the outbox is empty.
+     * Writes the user's outbox into AppSync, oldest first, deleting each entry written; marks the
+     * user {@code waiting} when AppSync cannot take an entry.
      *
+     * @param written the request's own entry (in memory), or null
      * @return whether the outbox is empty
      */
-    private boolean drain(String user, String markerEtag, Pending written) throws StorageException {
+    private boolean drain(String user, Pending written) throws StorageException {
         AppSyncRecords records = appSync.get();
         if (records == null) {
+            markWaiting(storage.backend(), user);
             return false;
         }
         StorageBackend backend = storage.backend();
@@ -213,6 +241,7 @@ final class Installs {
                     } catch (AppSyncException e) {
                         if (e.kind() == AppSyncException.Kind.UNAVAILABLE) {
                             LOG.debug("AppSync cannot take {}'s install now: {}", key, e.getMessage());
+                            markWaiting(backend, user);
                             return false;
                         }
                         LOG.error("AppSync refuses an install document ({}), dropped: {}", key, e.getMessage());
@@ -228,19 +257,25 @@ final class Installs {
                 }
             }
         }
-        try {
-            backend.delete(storage.bucket(), markerOwner(user), user, Condition.match(markerEtag));
-        } catch (PreconditionFailedException | RecordNotFoundException e) {
-            // marked again meanwhile (a newer entry): the next round drains it
-        }
         return true;
     }
 
-    /** Marks the user as having entries waiting, before any entry is written; @return the marker's ETag. */
-    private String mark(StorageBackend backend, String user) throws StorageException {
-        long written = backend.put(storage.bucket(), markerOwner(user), user,
-                CatalogStore.bytes(Map.of("since", clock.getAsLong())), Condition.any());
-        return Timestamps.etag(written);
+    /** Marks the user as possibly having entries, before any entry is written (unless this node did so lately). */
+    private void mark(StorageBackend backend, String user) throws StorageException {
+        long now = clock.getAsLong();
+        Long since = marked.get(user);
+        if (since == null || since < now - MARK_TRUSTED_MILLIS) {
+            backend.put(storage.bucket(), markerOwner(user), user, CatalogStore.bytes(Map.of("since", now)), Condition.any());
+            marked.put(user, now);
+        }
+    }
+
+    /** Marks the user as having entries AppSync could not take: the next retry round drains them. */
+    private void markWaiting(StorageBackend backend, String user) throws StorageException {
+        long now = clock.getAsLong();
+        backend.put(storage.bucket(), markerOwner(user), user, CatalogStore.bytes(Map.of("since", now, "waiting", true)),
+                Condition.any());
+        marked.put(user, now);
     }
 
     private Map<String, Object> document(JsonNode entry) {

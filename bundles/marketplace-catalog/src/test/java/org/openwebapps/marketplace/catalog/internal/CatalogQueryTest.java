@@ -87,6 +87,38 @@ class CatalogQueryTest {
     }
 
     @Test
+    void termsWithPunctuationOrAccentsMatchAsWritten() throws Exception {
+        CatalogIndex.Snapshot catalog = catalog(app(1, "C++ Editor", "public", "free", List.of(), 1),
+                app(2, "C Editor", "public", "free", List.of(), 2), app(3, "Café Olé", "public", "free", List.of(), 3));
+        assertEquals(List.of(1L), ids(query("c++", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(3L, 2L, 1L), ids(query("c", null, null, null, null, null).run(catalog)), "within words too");
+        assertEquals(List.of(1L), ids(query("editor c++", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(1L), ids(query("++", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(3L), ids(query("CAFÉ olé", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(3L), ids(query("é", null, null, null, null, null).run(catalog)));
+        assertEquals(List.of(), ids(query("editor.", null, null, null, null, null).run(catalog)));
+    }
+
+    @Test
+    void aRepeatedSearchFindsWhatTheFirstFound() throws Exception {
+        CatalogIndex.Snapshot catalog = catalog(app(1, "Space Game", "public", "free", List.of("games"), 1),
+                app(2, "Space News", "public", "free", List.of("news"), 2));
+        for (int round = 0; round < 2; round++) {
+            assertEquals(List.of(1L), ids(query("space game", null, null, null, null, null).run(catalog)));
+            assertEquals(List.of(2L, 1L), ids(query("space", null, null, null, null, null).run(catalog)));
+            assertEquals(List.of(2L), ids(query("space", "news", null, null, null, null).run(catalog)));
+            assertEquals(List.of(1L), ids(query(null, "games", null, null, null, null).run(catalog)));
+        }
+    }
+
+    @Test
+    void tokensAreTheRunsOfLettersAndDigits() {
+        assertEquals(List.of("app", "12", "space", "caf\u00e9", "x2"),
+                CatalogIndex.Ordered.tokens("app-12 space\ncaf\u00e9.. x2"));
+        assertEquals(List.of(), CatalogIndex.Ordered.tokens("-- . +"));
+    }
+
+    @Test
     void categoryAndPremiumTypesFilter() throws Exception {
         CatalogIndex.Snapshot catalog = catalog(app(1, "A", "public", "free", List.of("games"), 1),
                 app(2, "B", "public", "premium", List.of("games", "news"), 2),
