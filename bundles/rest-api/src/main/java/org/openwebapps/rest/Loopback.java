@@ -1,4 +1,4 @@
-package org.openwebapps.browserid.devidp.internal;
+package org.openwebapps.rest;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Whether the HTTP server listens on loopback only, from its runtime's {@code osgi.http.endpoint}. */
-final class Loopback {
+/**
+ * Whether the HTTP server listens on loopback only, from its runtime's {@code osgi.http.endpoint}:
+ * what development-only components (the development IdP, the fake payment provider) check before
+ * they start, and whether a request came from loopback.
+ */
+public final class Loopback {
 
     private Loopback() {
     }
 
     /** @return the endpoints as URIs; the property may be a String, an array or a collection */
-    static List<URI> endpoints(Object property) {
+    public static List<URI> endpoints(Object property) {
         List<URI> endpoints = new ArrayList<>();
         if (property instanceof String text) {
             endpoints.add(URI.create(text));
@@ -29,7 +33,7 @@ final class Loopback {
     }
 
     /** @return true when there is an endpoint and every one is on a loopback address */
-    static boolean only(List<URI> endpoints) {
+    public static boolean only(List<URI> endpoints) {
         if (endpoints.isEmpty()) {
             return false;
         }
@@ -41,7 +45,7 @@ final class Loopback {
         return true;
     }
 
-    static boolean loopback(String host) {
+    public static boolean loopback(String host) {
         if (host == null || host.isEmpty()) {
             return false;
         }

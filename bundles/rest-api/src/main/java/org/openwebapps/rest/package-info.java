@@ -16,7 +16,7 @@
  * <p>Bundles using this package should import it with the consumer range {@code [1.0,2.0)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.openwebapps.rest;
 
 import org.osgi.annotation.bundle.Export;

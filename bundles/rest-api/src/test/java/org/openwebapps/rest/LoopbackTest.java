@@ -1,4 +1,4 @@
-package org.openwebapps.browserid.devidp.internal;
+package org.openwebapps.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

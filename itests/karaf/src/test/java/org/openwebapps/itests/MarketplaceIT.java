@@ -10,9 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.karaf.features.FeaturesService;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.openwebapps.browserid.Algorithm;
-import org.openwebapps.itests.browserid.TestIdp;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -45,128 +39,7 @@ import org.osgi.framework.Bundle;
  */
 @RunWith(ServerExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class MarketplaceIT extends ServerTestSupport {
-
-    private static final String STORE = "https://store.example";
-    private static final String SYNC = "https://myapps.example";
-    private static final String API = "/marketplace/api/v1";
-
-    private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
-
-    @Inject
-    private FeaturesService features;
-
-    private TestIdp idp;
-    private final List<ManifestHost> hosts = new ArrayList<>();
-    private String reviewer;
-
-    @Before
-    public void setUp() throws Exception {
-        idp = TestIdp.start(Algorithm.RS256);
-        allowLocalFetches();
-        reviewer = idp.email("reviewer");
-        reconfigure("org.openwebapps.appsync", Map.of("audiences", SYNC, "app.id", SYNC));
-        reconfigure("org.openwebapps.marketplace", Map.of("site.url", STORE, "reviewers", reviewer,
-                "outbox.retry.millis", 200));
-        await("Marketplace serving", () -> login("probe"), token -> token != null);
-    }
-
-    @After
-    public void tearDown() {
-        hosts.forEach(ManifestHost::close);
-        idp.close();
-    }
-
-    // --- helpers ------------------------------------------------------------------------------------
-
-    private ManifestHost host(String name) throws Exception {
-        ManifestHost host = new ManifestHost().serve(ManifestHost.manifest(name, STORE));
-        hosts.add(host);
-        return host;
-    }
-
-    /** @return a Marketplace token for {@code name}, or null when sign-in is refused */
-    private String login(String name) {
-        String email = idp.email(name);
-        HttpResponse<String> response = post(API + "/account/login", "application/json",
-                "{\"assertion\":\"" + idp.assertion(email, STORE) + "\",\"audience\":\"" + STORE + "\"}");
-        return response.statusCode() == 201 ? json(response).path("token").asText() : null;
-    }
-
-    private String loginAs(String name) {
-        String token = login(name);
-        assertTrue("sign-in of " + name, token != null);
-        return token;
-    }
-
-    private HttpResponse<String> call(String method, String path, String token, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return send(request.build());
-    }
-
-    private static JsonNode expect(int status, HttpResponse<String> response) {
-        assertEquals(response.body(), status, response.statusCode());
-        return json(response);
-    }
-
-    private static void expectError(int status, String error, HttpResponse<String> response) {
-        JsonNode body = expect(status, response);
-        assertEquals(response.body(), error, body.path("error").asText());
-        assertEquals(status, body.path("status").asInt());
-        assertTrue(response.body(), body.path("message").isTextual());
-    }
-
-    private JsonNode submit(String token, ManifestHost host) {
-        return expect(201, call("POST", API + "/apps", token, "{\"manifest\":\"" + host.manifestUrl() + "\"}"));
-    }
-
-    /** Submits, categorises, sends to review and approves: a public app. */
-    private JsonNode publish(String developer, ManifestHost host) {
-        JsonNode app = submit(developer, host);
-        long id = app.path("id").asLong();
-        expect(200, call("PATCH", API + "/apps/" + id, developer, "{\"categories\":[\"games\"]}"));
-        expect(200, call("POST", API + "/apps/" + id + "/submit", developer, null));
-        return expect(200, call("POST", API + "/apps/" + id + "/review", loginAs("reviewer"),
-                "{\"action\":\"approve\",\"comment\":\"fine\"}"));
-    }
-
-    /** An AppSync device of the user {@code name}: collection URL and Authorization header. */
-    private String[] device(String name) {
-        String email = idp.email(name);
-        HttpResponse<String> response = post("/verify", "application/x-www-form-urlencoded",
-                "assertion=" + URLEncoder.encode(idp.assertion(email, SYNC), StandardCharsets.UTF_8) + "&audience="
-                        + URLEncoder.encode(SYNC, StandardCharsets.UTF_8));
-        JsonNode body = expect(200, response);
-        return new String[] {body.path("collection_url").asText(), body.path("http_authorization").asText()};
-    }
-
-    private JsonNode sync(String[] device, String since) {
-        return expect(200, send(HttpRequest.newBuilder(URI.create(device[0] + "?since=" + since))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", device[1]).GET().build()));
-    }
-
-    private static JsonNode appIn(JsonNode sync, String origin) {
-        for (JsonNode application : sync.path("applications")) {
-            if (application.path("origin").asText().equals(origin)) {
-                return application;
-            }
-        }
-        return null;
-    }
-
-    private List<Long> ids(JsonNode page) {
-        List<Long> ids = new ArrayList<>();
-        page.path("objects").forEach(app -> ids.add(app.has("app") && app.path("app").isObject()
-                ? app.path("app").path("id").asLong() : app.path("id").asLong()));
-        return ids;
-    }
+public class MarketplaceIT extends MarketplaceTestSupport {
 
     // --- the whole flow -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import org.openwebapps.browserid.SigningKey;
 import org.openwebapps.rest.ApiError;
 import org.openwebapps.rest.JakartarsName;
 import org.openwebapps.rest.JakartarsResource;
+import org.openwebapps.rest.Loopback;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

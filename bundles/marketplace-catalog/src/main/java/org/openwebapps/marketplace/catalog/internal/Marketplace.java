@@ -1,6 +1,7 @@
 package org.openwebapps.marketplace.catalog.internal;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,9 @@ import org.openwebapps.auth.AuthenticationException;
 import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
 import org.openwebapps.auth.Identity;
+import org.openwebapps.marketplace.Accounts;
 import org.openwebapps.marketplace.Catalog;
+import org.openwebapps.marketplace.MarketplaceUser;
 import org.openwebapps.marketplace.MarketplaceApp;
 import org.openwebapps.marketplace.PurchaseCheck;
 import org.openwebapps.sauropod.Sauropod;
@@ -55,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * purchases) may come and go: what needs a missing one answers 503 (or, for AppSync, records the
  * install and writes it later).
  */
-@Component(service = {Marketplace.class, Catalog.class}, configurationPid = Marketplace.PID)
+@Component(service = {Marketplace.class, Catalog.class, Accounts.class}, configurationPid = Marketplace.PID)
 @Designate(ocd = MarketplaceConfiguration.class)
-public final class Marketplace implements Catalog, MarketplaceStorage {
+public final class Marketplace implements Catalog, Accounts, MarketplaceStorage {
 
     static final String PID = "org.openwebapps.marketplace";
     private static final Logger LOG = LoggerFactory.getLogger(Marketplace.class);
@@ -287,6 +290,21 @@ public final class Marketplace implements Catalog, MarketplaceStorage {
         } catch (SauropodException e) {
             throw unauthorized(e.getMessage());
         }
+    }
+
+    @Override
+    public MarketplaceUser user(String authorization, URI requestBase) throws NotSignedInException {
+        try {
+            User user = user(authorization, siteUrl(requestBase));
+            return new MarketplaceUser(user.email(), user.reviewer());
+        } catch (MarketplaceException e) {
+            throw new NotSignedInException(e.getMessage());
+        }
+    }
+
+    @Override
+    public String siteUrl(URI requestBase) {
+        return siteUrl(Origins.of(requestBase).orElseThrow(() -> new IllegalArgumentException("not an origin: " + requestBase)));
     }
 
     /** @return the user, or null when the request carries no Authorization at all (anonymous) */
@@ -543,6 +561,12 @@ public final class Marketplace implements Catalog, MarketplaceStorage {
         return Optional.ofNullable(index.snapshot().byId().get(id)).map(App::toApi);
     }
 
+    @Override
+    public Optional<Price> price(int tier) {
+        Settings current = settings;
+        return Optional.ofNullable(current.priceTiers().get(tier)).map(amount -> new Price(amount, current.currency()));
+    }
+
     /** An app's public JSON as rendered for one configuration. */
     private record Rendered(App app, Settings settings, byte[] json) {
     }
@@ -679,9 +703,5 @@ public final class Marketplace implements Catalog, MarketplaceStorage {
         } catch (PurchaseCheck.UnavailableException e) {
             return List.of();
         }
-    }
-
-    int pendingInstallUsers() throws StorageException {
-        return installs.pendingUsers();
     }
 }

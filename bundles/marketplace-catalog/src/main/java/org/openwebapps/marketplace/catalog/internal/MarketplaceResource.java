@@ -293,7 +293,7 @@ public final class MarketplaceResource {
     }
 
     private String site(UriInfo uri) {
-        return marketplace.siteUrl(Origins.of(uri.getBaseUri()).orElseThrow());
+        return marketplace.siteUrl(uri.getBaseUri());
     }
 
     /** The body as a JSON object, or a form's fields; empty: no fields. */
