@@ -411,16 +411,9 @@ public class MarketplaceIT extends MarketplaceTestSupport {
     @Test
     @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
     public void theStoreOnHBaseMirroredToMysqlKeepsServingWhileHBaseGoes() throws Exception {
-        configureHBase();
-        configureMysql();
-        features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
-        features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
-        String adminToken = java.util.UUID.randomUUID().toString();
+        String adminToken = useHBaseMirroredToMysql();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            reconfigure("org.openwebapps.storage.router", Map.of("primary", "hbase", "mirror", "mysql",
-                    "probe.interval.ms", 200, ".admin.token", adminToken));
-            awaitStatus("GET", "/__heartbeat__", 200);
             String developer = loginAs("hbase-dev");
             ManifestHost host = host("Mirrored Game");
             long id = publish(developer, host).path("id").asLong();
@@ -451,9 +444,7 @@ public class MarketplaceIT extends MarketplaceTestSupport {
             assertEquals(201, call("POST", API + "/installs", late, "{\"app\":\"mirrored-game\"}").statusCode());
 
             features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
-            await("HBase caught up", () -> send(HttpRequest.newBuilder(uri("/admin/storage/replay"))
-                    .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()).build()),
-                    r -> r.statusCode() == 200 && RouterStatus.caughtUp(json(r), 2));
+            awaitReplayed(adminToken);
             tokens.add(late);
             for (int i = 0; i < tokens.size(); i++) {
                 assertEquals("install " + i + " kept", List.of(id),
@@ -466,12 +457,7 @@ public class MarketplaceIT extends MarketplaceTestSupport {
             assertEquals(List.of(id), ids(expect(200, call("GET", API + "/apps?q=mirrored", null, null))));
         } finally {
             pool.shutdownNow();
-            reconfigure("org.openwebapps.storage.router", Map.of("primary", "embedded"));
-            for (String backend : List.of("openwebapps-storage-hbase", "openwebapps-storage-mysql")) {
-                if (features.isInstalled(features.getFeature(backend))) {
-                    features.uninstallFeature(backend, NO_REFRESH);
-                }
-            }
+            useEmbeddedStorage();
         }
     }
 }

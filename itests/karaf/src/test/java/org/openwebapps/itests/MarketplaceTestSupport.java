@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.inject.Inject;
 
@@ -150,5 +151,37 @@ public abstract class MarketplaceTestSupport extends ServerTestSupport {
         page.path("objects").forEach(app -> ids.add(app.has("app") && app.path("app").isObject()
                 ? app.path("app").path("id").asLong() : app.path("id").asLong()));
         return ids;
+    }
+
+    // --- HBase primary, MySQL mirror -------------------------------------------------------------------
+
+    /** Installs HBase and MySQL, HBase primary and MySQL its mirror; @return the storage admin token */
+    protected String useHBaseMirroredToMysql() throws Exception {
+        configureHBase();
+        configureMysql();
+        features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
+        features.installFeature("openwebapps-storage-mysql", NO_REFRESH);
+        String adminToken = UUID.randomUUID().toString();
+        reconfigure("org.openwebapps.storage.router", Map.of("primary", "hbase", "mirror", "mysql",
+                "probe.interval.ms", 200, ".admin.token", adminToken));
+        awaitStatus("GET", "/__heartbeat__", 200);
+        return adminToken;
+    }
+
+    /** Waits until the router's journal has been replayed into a backend that came back. */
+    protected void awaitReplayed(String adminToken) {
+        await("HBase caught up", () -> send(HttpRequest.newBuilder(uri("/admin/storage/replay"))
+                .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()).build()),
+                r -> r.statusCode() == 200 && RouterStatus.caughtUp(json(r), 2));
+    }
+
+    /** Back to the embedded backend alone. */
+    protected void useEmbeddedStorage() throws Exception {
+        reconfigure("org.openwebapps.storage.router", Map.of("primary", "embedded"));
+        for (String backend : List.of("openwebapps-storage-hbase", "openwebapps-storage-mysql")) {
+            if (features.isInstalled(features.getFeature(backend))) {
+                features.uninstallFeature(backend, NO_REFRESH);
+            }
+        }
     }
 }

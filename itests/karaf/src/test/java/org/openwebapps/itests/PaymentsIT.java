@@ -360,4 +360,36 @@ public class PaymentsIT extends MarketplaceTestSupport {
         assertEquals("COMPLETED", purchase(buyer, uuid).path("state").asText());
         expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
     }
+
+    /** Between prepare and the provider's notification, HBase (the primary) goes; the mirror serves, and the purchase survives. */
+    @Test
+    @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
+    public void aPurchaseSurvivesHBaseGoingBetweenPrepareAndNotification() throws Exception {
+        String adminToken = useHBaseMirroredToMysql();
+        try {
+            long app = premiumApp("Mirrored Paid Game");
+            String buyer = loginAs("hbase-buyer");
+            JsonNode prepared = expect(201, prepare(buyer, app));
+            String uuid = prepared.path("purchase").path("uuid").asText();
+
+            features.uninstallFeature("openwebapps-storage-hbase", NO_REFRESH);
+            JsonNode paid = act(sessionPath(prepared), "pay");
+            assertEquals(paid.toString(), 200, paid.path("delivered_status").asInt());
+            assertEquals("COMPLETED", purchase(buyer, uuid).path("state").asText());
+            expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
+            assertEquals(List.of("applied"), outcomes(loginAs("reviewer"), uuid));
+
+            features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
+            awaitReplayed(adminToken);
+            reconfigure("org.openwebapps.storage.router", Map.of("primary", "hbase", "mirror", "",
+                    "probe.interval.ms", 200, ".admin.token", adminToken));
+            JsonNode onHBase = purchase(buyer, uuid);
+            assertEquals("HBase has the completed purchase", "COMPLETED", onHBase.path("state").asText());
+            assertEquals(paid.path("transaction_id").asText(), onHBase.path("transaction_id").asText());
+            assertEquals(200, act(sessionPath(prepared), "repeat").path("delivered_status").asInt());
+            assertEquals(List.of("duplicate", "applied"), outcomes(loginAs("reviewer"), uuid));
+        } finally {
+            useEmbeddedStorage();
+        }
+    }
 }

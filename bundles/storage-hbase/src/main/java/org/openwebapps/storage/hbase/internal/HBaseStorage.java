@@ -478,6 +478,10 @@ public final class HBaseStorage implements StorageBackend {
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
+            if (cause instanceof LinkageError) {
+                // this bundle was uninstalled under the call (its class space is gone): as unreachable as a dead server
+                throw new StorageUnavailableException("HBase storage closed while " + doing, cause);
+            }
             throw new IllegalStateException("HBase call failed while " + doing, cause);
         }
     }
