@@ -44,7 +44,7 @@ class Manifests(http.server.BaseHTTPRequestHandler):
         pass
 
 
-BASE = None  # the server, set by fill
+BASE = None  # the server, set by fill (or by a script importing this module)
 
 
 def call(method, path, token=None, body=None):
@@ -89,8 +89,13 @@ def fill(base, port, manifest_port, apps, users, work):
         out.write("words = {" + ",".join('"%s"' % w for w in WORDS) + "}\n")
 
 
-if sys.argv[1] == "serve":
+def serve(manifest_port):
     http.server.ThreadingHTTPServer.request_queue_size = 256  # no SYN drops under the benchmark
-    http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[2])), Manifests).serve_forever()
-else:
-    fill(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
+    http.server.ThreadingHTTPServer(("0.0.0.0", manifest_port), Manifests).serve_forever()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        serve(int(sys.argv[2]))
+    else:
+        fill(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
