@@ -2,9 +2,6 @@ package org.openwebapps.payments.fake.internal;
 
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,6 +12,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.openwebapps.fetch.FetchException;
+import org.openwebapps.fetch.FetchRequest;
+import org.openwebapps.fetch.FetchResponse;
+import org.openwebapps.fetch.OutboundFetcher;
 import org.openwebapps.marketplace.payments.Order;
 import org.openwebapps.marketplace.payments.PaymentException;
 import org.openwebapps.marketplace.payments.PaymentProvider;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A payment provider for development and tests ({@code payment.provider=fake}): a session per
  * order, whose page's actions ({@link Action}) deliver signed notifications to the Marketplace at
- * once. Nobody pays anything, so it refuses to start unless HTTP listens on loopback only. Sessions
+ * once (through the outbound fetcher: its rules decide whether the notify URL may be reached).
+ * Nobody pays anything, so it refuses to start unless HTTP listens on loopback only. Sessions
  * live in memory (a restart forgets them; the purchases are the Marketplace's and stay).
  */
 @Component(service = {PaymentProvider.class, FakePaymentProvider.class}, configurationPid = FakePaymentProvider.PID,
@@ -85,11 +87,10 @@ public final class FakePaymentProvider implements PaymentProvider {
     private final String notifyUrl;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> sessionByOrder = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(DELIVERY_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final OutboundFetcher fetcher;
 
     @Activate
-    public FakePaymentProvider(FakePaymentsConfiguration config,
+    public FakePaymentProvider(FakePaymentsConfiguration config, @Reference OutboundFetcher fetcher,
             @Reference(service = HttpServiceRuntime.class) Map<String, Object> runtime) {
         List<URI> endpoints = Loopback.endpoints(runtime.get(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT));
         if (!Loopback.only(endpoints)) {
@@ -103,6 +104,7 @@ public final class FakePaymentProvider implements PaymentProvider {
         } else {
             secret = config._secret().getBytes(StandardCharsets.UTF_8);
         }
+        this.fetcher = fetcher;
         this.notifications = new Notifications(secret);
         this.notifyUrl = config.notify_url().isBlank() ? null : config.notify_url().trim();
         LOG.warn("Fake payment provider active: its session pages complete payments without money");
@@ -168,17 +170,13 @@ public final class FakePaymentProvider implements PaymentProvider {
                 session.lastNotification = notification;
             }
         }
+        String name = action.name().toLowerCase();
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(session.notifyUrl))
-                    .timeout(DELIVERY_TIMEOUT).header("Content-Type", "application/jwt")
-                    .POST(HttpRequest.BodyPublishers.ofString(notification, StandardCharsets.US_ASCII)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Delivery(action.name().toLowerCase(), transaction, notification, answer.statusCode(), answer.body());
-        } catch (java.io.IOException e) {
-            return new Delivery(action.name().toLowerCase(), transaction, notification, 0, "delivery failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Delivery(action.name().toLowerCase(), transaction, notification, 0, "delivery interrupted");
+            FetchResponse answer = fetcher.fetch(FetchRequest.post(URI.create(session.notifyUrl), "application/jwt",
+                    notification.getBytes(StandardCharsets.US_ASCII)).withDeadline(DELIVERY_TIMEOUT));
+            return new Delivery(name, transaction, notification, answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
+        } catch (FetchException | IllegalArgumentException e) {
+            return new Delivery(name, transaction, notification, 0, "delivery failed: " + e.getMessage());
         }
     }
 }
