@@ -135,18 +135,15 @@ public final class Payments {
                 Purchase started = Purchase.started(uuid, app.id(), user.email(), providerName, price.amount(),
                         price.currency(), app.priceTier(), clock.millis());
                 store.writeLookup(uuid, user.email(), app.id());
+                String etag;
                 try {
-                    store.write(user.email(), List.of(
+                    etag = store.write(user.email(), List.of(
                             Mutation.put(PurchaseStore.openKey(app.id()), PurchaseStore.bytes(Map.of("uuid", uuid)), Condition.absent()),
                             Mutation.put(PurchaseStore.purchaseKey(uuid), started.toBytes(), Condition.absent())));
                 } catch (PreconditionFailedException e) {
                     continue; // another prepare of this app by this buyer won: answer with theirs
                 }
-                Optional<PurchaseStore.Read<Purchase>> written = store.get(user.email(), uuid);
-                if (written.isEmpty()) {
-                    continue;
-                }
-                return new Prepared(started, session(written.get(), app, siteUrl), true);
+                return new Prepared(started, session(new PurchaseStore.Read<>(started, etag), app, siteUrl), true);
             }
         } catch (StorageException e) {
             throw storageFailed(e);
@@ -257,11 +254,7 @@ public final class Payments {
             if (read.isEmpty() || !read.get().value().state().equals(Purchase.REFUND_PENDING)) {
                 return;
             }
-            Purchase purchase = read.get().value();
-            Purchase restored = new Purchase(purchase.uuid(), purchase.app(), purchase.buyer(), Purchase.COMPLETED,
-                    purchase.provider(), purchase.sessionId(), purchase.redirectUrl(), purchase.transactionId(),
-                    purchase.amount(), purchase.currency(), purchase.priceTier(), purchase.created(), clock.millis(),
-                    purchase.completed(), purchase.needsReview(), purchase.receipt());
+            Purchase restored = read.get().value().withState(Purchase.COMPLETED, clock.millis());
             try {
                 store.write(buyer, List.of(Mutation.put(PurchaseStore.purchaseKey(uuid), restored.toBytes(),
                         Condition.match(read.get().etag()))));

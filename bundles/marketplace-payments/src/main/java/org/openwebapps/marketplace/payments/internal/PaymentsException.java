@@ -1,7 +1,6 @@
 package org.openwebapps.marketplace.payments.internal;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.openwebapps.rest.ApiError;
 
 /** A refused request: answered as {@code {"status","error","message"}}. The message is safe to send. */
 final class PaymentsException extends Exception {
@@ -37,11 +36,7 @@ final class PaymentsException extends Exception {
         return status;
     }
 
-    Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", error);
-        body.put("message", getMessage());
-        return body;
+    ApiError body() {
+        return new ApiError(status, error, getMessage());
     }
 }

@@ -62,9 +62,10 @@ record Purchase(String uuid, long app, String buyer, String state, String provid
         };
     }
 
+    /** @param now also the completion time, the first time the purchase is {@code COMPLETED} */
     Purchase withState(String next, long now) {
         return new Purchase(uuid, app, buyer, next, provider, sessionId, redirectUrl, transactionId, amount, currency,
-                priceTier, created, now, next.equals(COMPLETED) ? now : completed, needsReview,
+                priceTier, created, now, next.equals(COMPLETED) && completed == 0 ? now : completed, needsReview,
                 next.equals(COMPLETED) || next.equals(REFUND_PENDING) ? receipt : null);
     }
 

@@ -120,9 +120,9 @@ final class PurchaseStore {
         return backend().get(BUCKET, buyerOwner(buyer), proofKey).isPresent();
     }
 
-    /** Atomically, in the buyer's owner. */
-    void write(String buyer, List<Mutation> mutations) throws StorageException {
-        backend().write(BUCKET, buyerOwner(buyer), mutations);
+    /** Atomically, in the buyer's owner; @return the ETag of every key written */
+    String write(String buyer, List<Mutation> mutations) throws StorageException {
+        return Timestamps.etag(backend().write(BUCKET, buyerOwner(buyer), mutations));
     }
 
     /** @return the buyer's purchases, newest first */
