@@ -635,9 +635,10 @@ public final class Marketplace implements Catalog, Accounts, MarketplaceStorage 
             PurchaseCheck check = purchases;
             Optional<PurchaseCheck.CompletedPurchase> purchase;
             try {
-                purchase = check == null ? Optional.empty() : check.completedPurchase(user.email(), app.id());
+                purchase = check == null ? Optional.empty() : check.installablePurchase(user.email(), app.id(), siteUrl);
             } catch (PurchaseCheck.UnavailableException e) {
-                throw MarketplaceException.unavailable("purchases cannot be checked now");
+                LOG.debug("Premium install of app {} waits: {}", app.id(), e.getMessage());
+                throw MarketplaceException.unavailable("purchases or receipts cannot be checked now");
             }
             if (purchase.isEmpty()) {
                 throw new MarketplaceException(402, "payment_required", "buy the app first");

@@ -47,7 +47,7 @@ public final class Payments {
 
     static final String PID = "org.openwebapps.marketplace.payments";
     private static final Logger LOG = LoggerFactory.getLogger(Payments.class);
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Largest notification body. */
     static final int MAX_NOTIFICATION_BYTES = 64 * 1024;
 
@@ -61,6 +61,7 @@ public final class Payments {
 
     private final Catalog catalog;
     private final Clock clock = Clock.systemUTC();
+    private final PaidPurchases purchases;
     private final PurchaseStore store;
     private final Map<String, Registered> providers = new ConcurrentHashMap<>();
     private volatile PaymentsConfiguration config;
@@ -68,6 +69,7 @@ public final class Payments {
     @Activate
     public Payments(@Reference Catalog catalog, @Reference PaidPurchases purchases, PaymentsConfiguration config) {
         this.catalog = catalog;
+        this.purchases = purchases;
         this.store = purchases.store();
         modified(config);
     }
@@ -132,7 +134,7 @@ public final class Payments {
                     return new Prepared(existing, session(open.get(), app, siteUrl), false);
                 }
                 String uuid = UUID.randomUUID().toString();
-                Purchase started = Purchase.started(uuid, app.id(), user.email(), providerName, price.amount(),
+                Purchase started = Purchase.started(uuid, app.id(), app.origin(), user.email(), providerName, price.amount(),
                         price.currency(), app.priceTier(), clock.millis());
                 store.writeLookup(uuid, user.email(), app.id());
                 String etag;
@@ -311,8 +313,10 @@ public final class Payments {
      * without effect, anything else 409 with the purchase flagged for review.
      *
      * @param headers names in lower case
+     * @param siteUrl the store's public URL, the issuer of the receipt of a purchase this completes
      */
-    Judged notify(String providerName, Map<String, List<String>> headers, byte[] body) throws PaymentsException {
+    Judged notify(String providerName, Map<String, List<String>> headers, byte[] body, String siteUrl)
+            throws PaymentsException {
         if (providers.isEmpty()) {
             throw PaymentsException.paymentsUnavailable("no payment provider is installed");
         }
@@ -341,13 +345,13 @@ public final class Payments {
             throw new PaymentsException(400, "bad_notification", "the notification is not proven: " + e.getMessage());
         }
         try {
-            return judge(providerName, event, verified);
+            return judge(providerName, event, verified, siteUrl);
         } catch (StorageException e) {
             throw storageFailed(e);
         }
     }
 
-    private Judged judge(String providerName, PaymentEvent event, VerifiedEvent verified)
+    private Judged judge(String providerName, PaymentEvent event, VerifiedEvent verified, String siteUrl)
             throws StorageException, PaymentsException {
         String kind = verified.kind().name();
         while (true) {
@@ -376,8 +380,8 @@ public final class Payments {
                             event.id(), purchase.uuid(), kind, purchase.state());
                     throw conflict(kind + " is not allowed while the purchase is " + purchase.state());
                 }
-                Purchase moved = next.equals(Purchase.COMPLETED) ? purchase.paid(verified.transactionId(), now)
-                        : purchase.withState(next, now);
+                Purchase moved = next.equals(Purchase.COMPLETED)
+                        ? paid(purchase, verified.transactionId(), now, siteUrl) : purchase.withState(next, now);
                 List<Mutation> more = List.of(
                         Mutation.put(proof, PurchaseStore.bytes(Map.of("event", event.id())), Condition.absent()),
                         PurchaseStore.eventIndex(purchase.uuid(), event));
@@ -388,6 +392,22 @@ public final class Payments {
                 // changed meanwhile (perhaps by this very notification, sent twice): judge again
             }
         }
+    }
+
+    /**
+     * Completed, with its receipt in the same write; without the receipts module none yet (the
+     * first install issues it).
+     */
+    private Purchase paid(Purchase purchase, String transactionId, long now, String siteUrl) {
+        Purchase completed = purchase.paid(transactionId, now);
+        String receipt;
+        try {
+            receipt = purchases.issueReceipt(completed, siteUrl);
+        } catch (RuntimeException e) {
+            LOG.warn("No receipt for purchase {} yet (its first install issues one): {}", purchase.uuid(), e.toString());
+            receipt = null;
+        }
+        return receipt == null ? completed : completed.withReceipt(receipt);
     }
 
     private static List<Mutation> withPurchase(PurchaseStore.Read<Purchase> read, Purchase moved, List<Mutation> more) {

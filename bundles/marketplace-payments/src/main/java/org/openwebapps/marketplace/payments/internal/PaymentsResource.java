@@ -100,7 +100,8 @@ public final class PaymentsResource {
     /** A provider's notification: the raw body, any content type; success is the transaction id as text. */
     @POST
     @Path("notify/{provider}")
-    public Response notify(@Context HttpHeaders headers, @PathParam("provider") String provider, byte[] body) {
+    public Response notify(@Context UriInfo uri, @Context HttpHeaders headers, @PathParam("provider") String provider,
+            byte[] body) {
         return PaymentsHttp.answer(payments, () -> {
             if (body != null && body.length > Payments.MAX_NOTIFICATION_BYTES) {
                 throw new PaymentsException(413, "payload_too_large",
@@ -108,7 +109,8 @@ public final class PaymentsResource {
             }
             Map<String, List<String>> lowerCase = new LinkedHashMap<>();
             headers.getRequestHeaders().forEach((name, values) -> lowerCase.put(name.toLowerCase(Locale.ROOT), new ArrayList<>(values)));
-            Payments.Judged judged = payments.notify(provider, lowerCase, body == null ? new byte[0] : body);
+            Payments.Judged judged = payments.notify(provider, lowerCase, body == null ? new byte[0] : body,
+                    accounts.siteUrl(uri.getBaseUri()));
             return Response.status(judged.status()).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8"))
                     .entity(judged.transactionId()).build();
         });

@@ -16,9 +16,9 @@ import org.openwebapps.marketplace.payments.VerifiedEvent;
  * A purchase as stored, and the contract's state machine: {@code PENDING → COMPLETED | FAILED |
  * CANCELLED}, {@code COMPLETED → REFUND_PENDING → REFUNDED}, {@code COMPLETED | REFUND_PENDING →
  * REFUNDED | CHARGEBACK}. The fields the buyer never sees (the provider's session) stay out of
- * {@link #toJson()}.
+ * {@link #toJson()}; {@code origin} is the app's when it was bought, the product of its receipts.
  */
-record Purchase(String uuid, long app, String buyer, String state, String provider, String sessionId,
+record Purchase(String uuid, long app, String origin, String buyer, String state, String provider, String sessionId,
         String redirectUrl, String transactionId, BigDecimal amount, String currency, int priceTier, long created,
         long modified, long completed, boolean needsReview, String receipt) {
 
@@ -33,9 +33,9 @@ record Purchase(String uuid, long app, String buyer, String state, String provid
     static final Set<String> OPEN = Set.of(PENDING, COMPLETED, REFUND_PENDING);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Purchase started(String uuid, long app, String buyer, String provider, BigDecimal amount, String currency,
-            int priceTier, long now) {
-        return new Purchase(uuid, app, buyer, PENDING, provider, null, null, null, amount, currency, priceTier, now, now,
+    static Purchase started(String uuid, long app, String origin, String buyer, String provider, BigDecimal amount,
+            String currency, int priceTier, long now) {
+        return new Purchase(uuid, app, origin, buyer, PENDING, provider, null, null, null, amount, currency, priceTier, now, now,
                 0, false, null);
     }
 
@@ -64,28 +64,28 @@ record Purchase(String uuid, long app, String buyer, String state, String provid
 
     /** @param now also the completion time, the first time the purchase is {@code COMPLETED} */
     Purchase withState(String next, long now) {
-        return new Purchase(uuid, app, buyer, next, provider, sessionId, redirectUrl, transactionId, amount, currency,
+        return new Purchase(uuid, app, origin, buyer, next, provider, sessionId, redirectUrl, transactionId, amount, currency,
                 priceTier, created, now, next.equals(COMPLETED) && completed == 0 ? now : completed, needsReview,
                 next.equals(COMPLETED) || next.equals(REFUND_PENDING) ? receipt : null);
     }
 
     Purchase paid(String transaction, long now) {
-        return new Purchase(uuid, app, buyer, COMPLETED, provider, sessionId, redirectUrl, transaction, amount, currency,
+        return new Purchase(uuid, app, origin, buyer, COMPLETED, provider, sessionId, redirectUrl, transaction, amount, currency,
                 priceTier, created, now, now, needsReview, receipt);
     }
 
     Purchase withSession(String session, String redirect) {
-        return new Purchase(uuid, app, buyer, state, provider, session, redirect, transactionId, amount, currency,
+        return new Purchase(uuid, app, origin, buyer, state, provider, session, redirect, transactionId, amount, currency,
                 priceTier, created, modified, completed, needsReview, receipt);
     }
 
     Purchase flagged(long now) {
-        return new Purchase(uuid, app, buyer, state, provider, sessionId, redirectUrl, transactionId, amount, currency,
+        return new Purchase(uuid, app, origin, buyer, state, provider, sessionId, redirectUrl, transactionId, amount, currency,
                 priceTier, created, now, completed, true, receipt);
     }
 
     Purchase withReceipt(String issued) {
-        return new Purchase(uuid, app, buyer, state, provider, sessionId, redirectUrl, transactionId, amount, currency,
+        return new Purchase(uuid, app, origin, buyer, state, provider, sessionId, redirectUrl, transactionId, amount, currency,
                 priceTier, created, modified, completed, needsReview, issued);
     }
 
@@ -109,6 +109,7 @@ record Purchase(String uuid, long app, String buyer, String state, String provid
 
     byte[] toBytes() {
         Map<String, Object> json = toJson();
+        json.put("origin", origin);
         json.put("buyer", buyer);
         json.put("session_id", sessionId);
         json.put("redirect_url", redirectUrl);
@@ -128,7 +129,8 @@ record Purchase(String uuid, long app, String buyer, String state, String provid
         } catch (IOException e) {
             throw new IllegalStateException("a stored purchase is not JSON", e);
         }
-        return new Purchase(json.path("uuid").asText(), json.path("app").asLong(), json.path("buyer").asText(),
+        return new Purchase(json.path("uuid").asText(), json.path("app").asLong(), text(json, "origin"),
+                json.path("buyer").asText(),
                 json.path("state").asText(), json.path("provider").asText(), text(json, "session_id"),
                 text(json, "redirect_url"), text(json, "transaction_id"), new BigDecimal(json.path("amount").asText()),
                 json.path("currency").asText(), json.path("price_tier").asInt(), json.path("created").asLong(),

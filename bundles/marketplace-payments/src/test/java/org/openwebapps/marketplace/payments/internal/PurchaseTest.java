@@ -18,7 +18,7 @@ class PurchaseTest {
     private static final String TRANSACTION = "t-1";
 
     private static Purchase in(String state) {
-        Purchase started = Purchase.started("6f1c1d8e-8c1a-4a47-9d3e-2b7b8a3c9d10", 17, "buyer@example", "fake",
+        Purchase started = Purchase.started("6f1c1d8e-8c1a-4a47-9d3e-2b7b8a3c9d10", 17, "https://game.example", "buyer@example", "fake",
                 new BigDecimal("0.99"), "USD", 1, 1000);
         return state.equals(Purchase.PENDING) ? started
                 : started.paid(TRANSACTION, 2000).withState(state, 3000);
