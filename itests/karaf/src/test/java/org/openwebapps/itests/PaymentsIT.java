@@ -3,8 +3,10 @@ package org.openwebapps.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.io.File;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +27,25 @@ import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import javax.inject.Inject;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwa.AlgorithmConstraints;
 
 import org.junit.Before;
+import org.osgi.framework.Bundle;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
@@ -45,6 +61,20 @@ public class PaymentsIT extends MarketplaceTestSupport {
 
     private static final String SECRET = "an itest secret of at least thirty-two bytes";
     private static final String FAKE = "openwebapps-payments-fake";
+    private static final String RECEIPTS = "org.openwebapps.marketplace.receipts";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    private SessionFactory shells;
+
+    /** The server, and jose4j: an independent JOSE implementation that checks its receipts in the test. */
+    @Override
+    @Configuration
+    public Option[] configuration() {
+        List<Option> options = new ArrayList<>(List.of(super.configuration()));
+        options.add(CoreOptions.bundle(new File(requiredProperty("openwebapps.itest.jose4j")).toURI().toString()));
+        return options.toArray(new Option[0]);
+    }
 
     @Before
     public void setUpPayments() throws Exception {
@@ -118,6 +148,48 @@ public class PaymentsIT extends MarketplaceTestSupport {
                 + "\"transaction_id\":\"" + transaction + "\",\"order_id\":\"" + order + "\",\"amount\":\"0.99\",\"currency\":\"USD\"}}";
     }
 
+    private HttpResponse<String> verify(long app, String receipt) {
+        return verifyAt("/marketplace/verify/" + app, receipt);
+    }
+
+    private HttpResponse<String> verifyAt(String path, String receipt) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(receipt)).build());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(text -> texts.add(text.asText()));
+        return texts;
+    }
+
+    /** Buys the app through the fake provider; @return the completed purchase */
+    private JsonNode buy(String buyerToken, long app) {
+        JsonNode prepared = expect(201, prepare(buyerToken, app));
+        assertEquals(200, act(sessionPath(prepared), "pay").path("delivered_status").asInt());
+        JsonNode completed = purchase(buyerToken, prepared.path("purchase").path("uuid").asText());
+        assertEquals("COMPLETED", completed.path("state").asText());
+        return completed;
+    }
+
+    private static JsonNode claims(String receipt) throws Exception {
+        String payload = receipt.substring(receipt.indexOf('~') + 1).split("\\.")[1];
+        return JSON.readTree(Base64.getUrlDecoder().decode(payload));
+    }
+
+    private static String kid(String receipt) throws Exception {
+        String header = receipt.substring(receipt.indexOf('~') + 1).split("\\.")[0];
+        return JSON.readTree(Base64.getUrlDecoder().decode(header)).path("kid").asText();
+    }
+
+    private String reissue(String receipt) {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(API + "/receipts/reissue")).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(receipt)).build());
+        JsonNode body = expect(200, answer);
+        assertEquals("ok", body.path("status").asText());
+        return body.path("receipt").asText();
+    }
+
     private List<String> outcomes(String reviewerToken, String uuid) {
         List<String> outcomes = new ArrayList<>();
         expect(200, call("GET", API + "/reviewers/payment-events?purchase=" + uuid, reviewerToken, null)).path("objects")
@@ -164,7 +236,17 @@ public class PaymentsIT extends MarketplaceTestSupport {
         assertFalse(completed.path("needs_review").asBoolean());
 
         expectError(409, "already_purchased", prepare(buyer, app));
-        expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
+        String receipt = completed.path("receipt").asText();
+        assertEquals("a completed purchase holds its receipt", 2, receipt.split("~", -1).length);
+        JsonNode installed = expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
+        assertEquals(List.of(receipt), texts(installed.path("receipts")));
+        JsonNode record = appIn(sync(device("buyer"), "0"), installed.path("origin").asText());
+        assertEquals("the AppSync record carries the receipt", List.of(receipt), texts(record.path("install_data").path("receipts")));
+        HttpResponse<String> verified = verify(app, receipt);
+        assertEquals("ok", expect(200, verified).path("status").asText());
+        assertEquals("*", verified.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals("no-cache", verified.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("another app's verifier", "WRONG_PATH", expect(200, verify(app + 1, receipt)).path("reason").asText());
 
         JsonNode repeated = act(session, "repeat");
         assertEquals("a repeated notification is answered again", 200, repeated.path("delivered_status").asInt());
@@ -201,6 +283,7 @@ public class PaymentsIT extends MarketplaceTestSupport {
         assertEquals(200, act(session, "refund").path("delivered_status").asInt());
         assertEquals("REFUNDED", purchase(buyer, uuid).path("state").asText());
         assertTrue(purchase(buyer, uuid).path("receipt").isNull());
+        assertEquals("refunded", expect(200, verify(app, receipt)).path("status").asText());
         expectError(402, "payment_required", call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
         assertEquals("a refunded purchase can be bought again", 201, prepare(buyer, app).statusCode());
     }
@@ -361,6 +444,194 @@ public class PaymentsIT extends MarketplaceTestSupport {
         expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
     }
 
+    // --- receipts ----------------------------------------------------------------------------------
+
+    /** The root key and a purchase receipt checked by jose4j, from what the server publishes alone. */
+    @Test
+    public void receiptsVerifyOutsideOurCode() throws Exception {
+        long app = premiumApp("Checked Game");
+        String receipt = buy(loginAs("checked-buyer"), app).path("receipt").asText();
+        HttpResponse<String> published = get("/marketplace/public_keys/root.jwk");
+        assertEquals("*", published.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        JsonNode roots = expect(200, published).path("jwk");
+        assertTrue(roots.size() >= 1);
+        JsonNode root = roots.get(0);
+        assertEquals(root.path("n").asText(), root.path("mod").asText());
+
+        String[] parts = receipt.split("~", -1);
+        JsonWebSignature cert = new JsonWebSignature();
+        cert.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256));
+        cert.setCompactSerialization(parts[0]);
+        assertEquals(root.path("kid").asText(), cert.getKeyIdHeaderValue());
+        cert.setKey(publicKey(root));
+        assertTrue("the certificate verifies with the published root key", cert.verifySignature());
+        JsonNode certified = JSON.readTree(cert.getPayload());
+        assertEquals("certified-key", certified.path("typ").asText());
+        assertEquals(STORE + "/marketplace/public_keys/root.jwk", certified.path("iss").asText());
+
+        JsonWebSignature signed = new JsonWebSignature();
+        signed.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256));
+        signed.setCompactSerialization(parts[1]);
+        signed.setKey(publicKey(certified.path("jwk").get(0)));
+        assertTrue("the receipt verifies with the certified key", signed.verifySignature());
+        JsonNode claims = JSON.readTree(signed.getPayload());
+        signed.setKey(publicKey(root));
+        assertFalse("and not with the root key", signed.verifySignature());
+        assertEquals("purchase-receipt", claims.path("typ").asText());
+        assertEquals("id=" + app, claims.path("product").path("storedata").asText());
+        assertEquals(STORE + "/marketplace/verify/" + app, claims.path("verify").asText());
+        assertEquals(STORE, claims.path("iss").asText());
+        assertTrue(claims.path("iat").isIntegralNumber() && claims.path("exp").isIntegralNumber());
+        assertTrue(certified.path("nbf").asLong() <= claims.path("iat").asLong());
+        assertTrue(certified.path("exp").asLong() >= claims.path("exp").asLong());
+    }
+
+    private static java.security.PublicKey publicKey(JsonNode entry) throws Exception {
+        return PublicJsonWebKey.Factory.newPublicJwk("{\"kty\":\"RSA\",\"n\":\"" + entry.path("n").asText() + "\",\"e\":\""
+                + entry.path("e").asText() + "\"}").getPublicKey();
+    }
+
+    @Test
+    public void aRotatedSigningKeyLeavesOldReceiptsValid() throws Exception {
+        long app = premiumApp("Rotated Game");
+        String receipt = buy(loginAs("rotated-buyer"), app).path("receipt").asText();
+        String out = shell("marketplace:rotate-signing-key");
+        assertTrue(out, out.contains("retired") && out.contains(kid(receipt)));
+        String fresh = reissue(receipt);
+        assertNotEquals("the new key signs", kid(receipt), kid(fresh));
+        assertEquals("ok", expect(200, verify(app, receipt)).path("status").asText());
+        assertEquals("ok", expect(200, verify(app, fresh)).path("status").asText());
+        assertTrue(claims(fresh).path("iat").asLong() >= claims(receipt).path("iat").asLong());
+    }
+
+    @Test
+    public void expiredReceiptsAreAnsweredWithFreshOnes() throws Exception {
+        long app = premiumApp("Expiring Game");
+        String buyer = loginAs("expiring-buyer");
+        String receipt = buy(buyer, app).path("receipt").asText();
+        reconfigure(RECEIPTS, Map.of("receipt.expiry.seconds", 5));
+        try {
+            String shortLived = awaitReceiptsLasting(receipt, 5);
+            JsonNode expired = expect(200, verify(app, shortLived));
+            assertEquals("within 10 s of its exp a receipt is expired", "expired", expired.path("status").asText());
+            String fresh = expired.path("receipt").asText();
+            assertEquals(claims(shortLived).path("user").path("value").asText(), claims(fresh).path("user").path("value").asText());
+            assertEquals("ok", expect(200, verify(app, receipt)).path("status").asText());
+
+            // a purchase completed now holds a 5 s receipt; an install past half its life hands out a new one
+            long other = premiumApp("Short Game");
+            String stored = buy(buyer, other).path("receipt").asText();
+            assertEquals(5, claims(stored).path("exp").asLong() - claims(stored).path("iat").asLong());
+            HttpResponse<String> renewed = await("a stale receipt replaced at install",
+                    () -> call("POST", API + "/installs", buyer, "{\"app\":" + other + "}"),
+                    response -> (response.statusCode() == 201 || response.statusCode() == 202)
+                            && !stored.equals(json(response).path("receipts").get(0).asText()));
+            String issued = json(renewed).path("receipts").get(0).asText();
+            JsonNode mine = expect(200, call("GET", API + "/account/purchases/mine", buyer, null));
+            assertEquals("kept with the purchase", issued, mine.path("objects").get(0).path("receipt").asText());
+        } finally {
+            reconfigure(RECEIPTS, Map.of());
+        }
+        awaitReceiptsLasting(receipt, 15_724_800);
+    }
+
+    /** Reissues the receipt until the new one lasts {@code seconds} (a receipts configuration in effect). */
+    private String awaitReceiptsLasting(String receipt, long seconds) {
+        return await("receipts lasting " + seconds + " s", () -> {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(API + "/receipts/reissue"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(receipt)).build());
+            return answer.statusCode() == 200 ? json(answer).path("receipt").asText() : null;
+        }, issued -> {
+            try {
+                return issued != null && claims(issued).path("exp").asLong() - claims(issued).path("iat").asLong() == seconds;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    public void testReceiptsOfEveryType() throws Exception {
+        for (String type : List.of("ok", "pending", "expired", "refunded", "invalid")) {
+            JsonNode made = expect(201, call("POST", API + "/receipts/test", null,
+                    "{\"manifest_url\":\"https://tester.example:8443/manifest.webapp\",\"receipt_type\":\"" + type + "\"}"));
+            String receipt = made.path("receipt").asText();
+            JsonNode claims = claims(receipt);
+            assertEquals("test-receipt", claims.path("typ").asText());
+            assertEquals("https://tester.example:8443", claims.path("product").path("url").asText());
+            assertEquals("id=0", claims.path("product").path("storedata").asText());
+            JsonNode verdict = expect(200, verifyAt("/marketplace/verify/test/" + type, receipt));
+            switch (type) {
+                case "invalid" -> {
+                    assertEquals("invalid", verdict.path("status").asText());
+                    assertEquals("TEST_INVALID", verdict.path("reason").asText());
+                }
+                case "expired" -> {
+                    assertEquals("expired", verdict.path("status").asText());
+                    assertEquals("test-receipt", claims(verdict.path("receipt").asText()).path("typ").asText());
+                }
+                default -> assertEquals(type, verdict.path("status").asText());
+            }
+            assertEquals("a test receipt is no purchase receipt", "WRONG_TYPE",
+                    expect(200, verify(1, receipt)).path("reason").asText());
+        }
+        expectError(400, "bad_request", call("POST", API + "/receipts/test", null, "{\"manifest_url\":\"https://a.example/m\"}"));
+        expectError(400, "bad_request", call("POST", API + "/receipts/test", null,
+                "{\"manifest_url\":\"ftp://a.example/m\",\"receipt_type\":\"ok\"}"));
+        expectError(400, "bad_request", call("POST", API + "/receipts/test", null, "[1]"));
+        assertEquals("invalid", expect(200, verifyAt("/marketplace/verify/7", "garbage")).path("status").asText());
+        assertEquals("ERROR_DECODING", expect(200, verifyAt("/marketplace/verify/7", "")).path("reason").asText());
+
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(uri("/marketplace/verify/7"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "POST").build());
+        assertEquals(204, preflight.statusCode());
+        assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+        assertEquals(405, get("/marketplace/verify/7").statusCode());
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(uri(API + "/receipts/reissue"))
+                .POST(HttpRequest.BodyPublishers.ofString("garbage")).build());
+        assertEquals(400, refused.statusCode());
+        assertEquals("ERROR_DECODING", json(refused).path("reason").asText());
+    }
+
+    /** Without the receipts module the verifier is gone and premium installs wait; back, they go on. */
+    @Test
+    public void withoutReceiptsPremiumInstallsWait() throws Exception {
+        long app = premiumApp("Waiting Game");
+        String buyer = loginAs("waiting-buyer");
+        String later = loginAs("waiting-later");
+        String receipt = buy(buyer, app).path("receipt").asText();
+        long free = publish(loginAs("dev"), host("Free While Waiting")).path("id").asLong();
+        Bundle receipts = bundle(RECEIPTS);
+        assertNotNull(receipts);
+        receipts.stop();
+        try {
+            await("the verifier gone", () -> verify(app, receipt), response -> response.statusCode() == 404);
+            HttpResponse<String> waiting = call("POST", API + "/installs", buyer, "{\"app\":" + app + "}");
+            expectError(503, "service_unavailable", waiting);
+            assertTrue(waiting.headers().firstValue("Retry-After").isPresent());
+            JsonNode unreceipted = buy(later, app);
+            assertTrue("completed without a receipt for now", unreceipted.path("receipt").isNull());
+            expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + free + "}"));
+        } finally {
+            receipts.start();
+        }
+        JsonNode installed = expect(201, await("premium installs back", () -> call("POST", API + "/installs", later,
+                "{\"app\":" + app + "}"), response -> response.statusCode() == 201));
+        String issued = installed.path("receipts").get(0).asText();
+        assertEquals("ok", expect(200, await("the verifier back", () -> verify(app, issued), response -> response.statusCode() == 200))
+                .path("status").asText());
+        JsonNode mine = expect(200, call("GET", API + "/account/purchases/mine", later, null));
+        assertEquals("the purchase keeps the receipt its install issued", issued, mine.path("objects").get(0).path("receipt").asText());
+        assertEquals("ok", expect(200, verify(app, receipt)).path("status").asText());
+    }
+
+
+    private String shell(String command) {
+        return KarafShell.run(shells, command);
+    }
+
     /** Between prepare and the provider's notification, HBase (the primary) goes; the mirror serves, and the purchase survives. */
     @Test
     @RequiresServers({"HBASE_ZK_QUORUM", "HBASE_ZK_PORT", "MYSQL_URL"})
@@ -375,9 +646,11 @@ public class PaymentsIT extends MarketplaceTestSupport {
             features.uninstallFeature("openwebapps-storage-hbase", NO_REFRESH);
             JsonNode paid = act(sessionPath(prepared), "pay");
             assertEquals(paid.toString(), 200, paid.path("delivered_status").asInt());
-            assertEquals("COMPLETED", purchase(buyer, uuid).path("state").asText());
+            JsonNode completed = purchase(buyer, uuid);
+            assertEquals("COMPLETED", completed.path("state").asText());
             expect(201, call("POST", API + "/installs", buyer, "{\"app\":" + app + "}"));
             assertEquals(List.of("applied"), outcomes(loginAs("reviewer"), uuid));
+            assertEquals("ok", expect(200, verify(app, completed.path("receipt").asText())).path("status").asText());
 
             features.installFeature("openwebapps-storage-hbase", NO_REFRESH);
             awaitReplayed(adminToken);

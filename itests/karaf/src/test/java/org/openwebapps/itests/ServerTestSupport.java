@@ -315,7 +315,7 @@ public abstract class ServerTestSupport {
         }
     }
 
-    private static String requiredProperty(String name) {
+    protected static String requiredProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("system property " + name + " is not set (run the ITs through Maven)");

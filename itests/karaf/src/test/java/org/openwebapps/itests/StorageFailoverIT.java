@@ -3,10 +3,7 @@ package org.openwebapps.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +27,6 @@ import javax.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
 import org.junit.Before;
@@ -140,18 +136,7 @@ public class StorageFailoverIT extends ServerTestSupport {
     }
 
     private String shell(String command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            Session session = shells.create(new ByteArrayInputStream(new byte[0]), print, print);
-            try {
-                session.execute(command);
-            } catch (Exception e) {
-                throw new AssertionError(command + ": " + e, e);
-            } finally {
-                session.close();
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return KarafShell.run(shells, command);
     }
 
     @Test
