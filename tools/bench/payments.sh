@@ -4,7 +4,10 @@
 # buyer and app; then (1) each purchase's PAID notification delivered once (every one applied: the
 # purchase, its proof key and event index in one batch, the raw event stored and judged) from 16
 # Python clients, and (2) the same notifications again under wrk (16 connections, 10 s after a
-# 20 s warm-up: duplicates, answered 200 without effect), next to /__lbheartbeat__ in the same run.
+# 20 s warm-up: duplicates, answered 200 without effect), and (3) every purchase's receipt POSTed to
+# the verifier under wrk (each answered "ok": chain, purchase read, expiry), next to
+# /__lbheartbeat__ in the same run. Receipt signing and verification on one thread, without HTTP:
+# tools/bench/receipts.sh.
 #
 #   tools/bench/payments.sh [apps, default 10] [buyers, default 200]
 #
@@ -59,4 +62,23 @@ function done() local n = 0; for _, t in ipairs(threads) do n = n + t:get("unexp
 LUA
 } > "$work/duplicates.lua"
 measure "notify, duplicate" -s "$work/duplicates.lua" "$base"
+{
+    cat "$work/receipts.lua"
+    cat <<'LUA'
+local i = 0
+request = function()
+    i = i + 1
+    local receipt = receipts[i % #receipts + 1]
+    return wrk.format("POST", "/marketplace/verify/" .. receipt[1], {["Content-Type"] = "text/plain"}, receipt[2])
+end
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+unexpected = 0
+function response(status, headers, body)
+    if status ~= 200 or not body:find('"status":"ok"', 1, true) then unexpected = unexpected + 1 end
+end
+function done() local n = 0; for _, t in ipairs(threads) do n = n + t:get("unexpected") end; io.write("not okay: " .. n .. "\n") end
+LUA
+} > "$work/verify.lua"
+measure "verify, ok" -s "$work/verify.lua" "$base"
 measure "/__lbheartbeat__" "$base/__lbheartbeat__"

@@ -4,7 +4,9 @@
 Publishes A premium apps (manifests from marketplace_setup.py serve), logs U users in, makes one
 pending purchase per user and app (U x A prepares), signs a PAID notification for each (HS256 with
 the fake's secret, made here), then delivers each once from 16 threads and prints what the notify
-endpoint took (every one applied); writes notifications.lua (the same tokens, for wrk: duplicates).
+endpoint took (every one applied: a completed purchase with its signed receipt); writes
+notifications.lua (the same tokens, for wrk: duplicates) and receipts.lua (each purchase's app and
+receipt, for wrk: the verifier).
 
   payments_setup.py BASE PORT MANIFEST_PORT APPS USERS SECRET WORK
 """
@@ -82,6 +84,16 @@ def main(base, port, manifest_port, apps, users, secret, work):
         latencies[int(len(latencies) * 0.99)], len(results)))
     with open(work + "/notifications.lua", "w") as out:
         out.write("notifications = {\n" + "".join('  "%s",\n' % n for n in notifications) + "}\n")
+
+    # each completed purchase's receipt, for the verifier under wrk
+    pairs = [(token, app) for token in tokens for app in ids]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        receipts = list(pool.map(lambda i: (pairs[i][1], call("GET", "/marketplace/api/v1/payments/" + uuids[i],
+                                                              pairs[i][0])["receipt"]), range(len(uuids))))
+    if any(receipt is None for _, receipt in receipts):
+        sys.exit("a completed purchase has no receipt")
+    with open(work + "/receipts.lua", "w") as out:
+        out.write("receipts = {\n" + "".join('  {%d, "%s"},\n' % pair for pair in receipts) + "}\n")
 
 
 if __name__ == "__main__":
