@@ -29,7 +29,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code API/receipts}: test receipts for developers ({@code test}) and new receipts for old ones
- * ({@code reissue}); neither needs a sign-in (a receipt proves itself).
+ * ({@code reissue}); neither needs a sign-in (a receipt proves itself). A root resource apart from
+ * the verifier's {@code /marketplace}: below it, the catalog's longer root {@code API} would win
+ * the match for these paths.
  */
 @Component(service = ReceiptsResource.class)
 @JakartarsResource
