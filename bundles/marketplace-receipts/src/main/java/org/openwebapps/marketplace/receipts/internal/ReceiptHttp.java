@@ -2,7 +2,6 @@ package org.openwebapps.marketplace.receipts.internal;
 
 import java.nio.charset.StandardCharsets;
 
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -11,13 +10,11 @@ import org.openwebapps.rest.ApiError;
 /** What the receipt endpoints share: CORS for any origin (apps verify from their own pages), no caching. */
 final class ReceiptHttp {
 
-    private static final CacheControl NO_CACHE = CacheControl.valueOf("no-cache");
-
     private ReceiptHttp() {
     }
 
     static Response json(int status, Object body) {
-        return cors(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).cacheControl(NO_CACHE).build();
+        return cors(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body)).header("Cache-Control", "no-cache").build();
     }
 
     static Response preflight() {

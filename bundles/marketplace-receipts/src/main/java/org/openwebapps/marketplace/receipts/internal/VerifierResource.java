@@ -5,7 +5,6 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -89,6 +88,6 @@ public final class VerifierResource {
     @Path("public_keys/root.jwk")
     public Response rootKeys() {
         return ReceiptHttp.cors(Response.ok(receipts.rootJwks(), MediaType.APPLICATION_JSON_TYPE))
-                .cacheControl(CacheControl.valueOf("public, max-age=300")).build();
+                .header("Cache-Control", "public, max-age=300").build();
     }
 }
