@@ -57,7 +57,7 @@ fi
 # --try: every setting a newcomer would otherwise make by hand, applied on each start
 configure_try() {
     local etc=$home/etc base=http://127.0.0.1:$port hosts
-    hosts=127.0.0.1:$port$(for n in 2 3 4 5; do printf ',127.0.0.%d:%d' "$n" "$samples_port"; done)
+    hosts=127.0.0.1:$port$(for n in 2 3 4 5 6 7; do printf ',127.0.0.%d:%d' "$n" "$samples_port"; done)
     grep -q 'openwebapps-browserid-dev-idp' "$etc/org.apache.karaf.features.cfg" ||
         sed -i 's/^featuresBoot = \\$/featuresBoot = openwebapps-browserid-dev-idp, openwebapps-payments-fake, \\/' \
             "$etc/org.apache.karaf.features.cfg"
@@ -67,7 +67,7 @@ configure_try() {
     sed -i "s#^audiences *=.*#audiences = $base#" "$etc/org.openwebapps.sauropod.cfg" "$etc/org.openwebapps.appsync.cfg"
     sed -i -e "s#^site.url *=.*#site.url = $base#" -e "s#^audiences *=.*#audiences = $base#" \
         -e "s#^reviewers *=.*#reviewers = reviewer@127.0.0.1:$port#" "$etc/org.openwebapps.marketplace.cfg"
-    sed -i "s#^signin *=.*#signin = dev#" "$etc/org.openwebapps.dashboard.cfg"
+    sed -i "s#^signin *=.*#signin = dev#" "$etc/org.openwebapps.dashboard.cfg" "$etc/org.openwebapps.marketplace.web.cfg"
 }
 
 try_seed() {
@@ -76,8 +76,8 @@ try_seed() {
     until curl -fsS -o /dev/null "$base/.well-known/browserid" 2>/dev/null; do sleep 0.3; done
     (cd "$repo/tools/try" && python3 seed.py "$base" "$port" "$samples_port") || echo "Sample apps not seeded (see above)" >&2
     echo
-    echo "Try it: open $base/dashboard/ and sign in as any name@127.0.0.1:$port (no password)."
-    echo "  The store's API: $base/marketplace/api/v1/apps (developer@127.0.0.1:$port submitted the samples, reviewer@127.0.0.1:$port reviews)"
+    echo "Try it: open $base/store/ (the store) or $base/dashboard/ (your apps); sign in as any name@127.0.0.1:$port (no password)."
+    echo "  reviewer@127.0.0.1:$port reviews submissions; the samples' developer is developer@127.0.0.1:$port; payments are fake."
     echo "  Home: $home; Ctrl-C stops the server and the sample apps."
 }
 

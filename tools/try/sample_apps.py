@@ -17,6 +17,11 @@ APPS = [
     ("Chess Club", "Play chess against friends or the computer.", "#3a9a5b", False),
     ("Star Cartographer", "Chart the night sky: a premium app (0.99 USD through the fake provider).", "#8a3ad6", True),
 ]
+SEEDED = len(APPS)  # seed.py puts these in the store; the ones below are left to submit by hand
+APPS += [
+    ("Sketch Pad", "Draw with your fingers: submit it yourself from the store's developer page.", "#d63a6f", False),
+    (None, "A broken manifest, to see the validation report: no name, a launch path without /.", "#555555", False),
+]
 
 
 def index(host):
@@ -31,18 +36,23 @@ class SampleApps(http.server.BaseHTTPRequestHandler):
             return self.answer(404, "text/plain", b"no such sample app")
         name, description, colour, _ = APPS[n]
         if self.path == "/manifest.webapp":
-            body = json.dumps({"name": name, "description": description, "launch_path": "/",
-                               "icons": {"128": "/icon.svg"},
-                               "developer": {"name": "Open Web Apps samples", "url": "https://github.com/mozilla"},
-                               "installs_allowed_from": ["*"]}).encode()
+            manifest = {"name": name, "description": description, "launch_path": "/", "icons": {"128": "/icon.svg"},
+                        "developer": {"name": "Open Web Apps samples", "url": "https://github.com/mozilla"},
+                        "installs_allowed_from": ["*"]}
+            if name is None:
+                del manifest["name"]
+                manifest["launch_path"] = "index.html"
+            body = json.dumps(manifest).encode()
             return self.answer(200, "application/x-web-app-manifest+json", body)
         if self.path == "/icon.svg":
             body = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" '
                     'fill="%s"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff" '
-                    'font-family="sans-serif">%s</text></svg>' % (colour, name[0])).encode()
+                    'font-family="sans-serif">%s</text></svg>' % (colour, (name or "?")[0])).encode()
             return self.answer(200, "image/svg+xml", body)
         if self.path == "/":
             body = ("<!DOCTYPE html><title>%s</title><h1>%s</h1><p>%s</p>" % (name, name, description)).encode()
+            if name is None:
+                return self.answer(404, "text/plain", b"not found")
             return self.answer(200, "text/html; charset=utf-8", body)
         return self.answer(404, "text/plain", b"not found")
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Puts the sample apps of sample_apps.py in the store of a --try server: submitted by
-developer@HOST, approved by reviewer@HOST (the --try configuration's reviewer), the last one
-premium at price tier 1. Apps already there are left as they are.
+"""Puts the first sample apps of sample_apps.py (SEEDED) in the store of a --try server: submitted
+by developer@HOST, approved by reviewer@HOST (the --try configuration's reviewer), the premium one
+at price tier 1. Apps already there are left as they are; the others are for trying a submission.
 
   seed.py BASE PORT SAMPLES_PORT
 """
@@ -40,7 +40,7 @@ def login(base, port, name):
 
 def main(base, port, samples_port):
     developer, reviewer = login(base, port, "developer"), login(base, port, "reviewer")
-    for (name, _, _, premium), manifest in zip(sample_apps.APPS, sample_apps.manifest_urls(samples_port)):
+    for (name, _, _, premium), manifest in list(zip(sample_apps.APPS, sample_apps.manifest_urls(samples_port)))[:sample_apps.SEEDED]:
         status, app = call(base, "POST", API + "/apps", developer, {"manifest": manifest})
         if status == 409:
             continue  # seeded before

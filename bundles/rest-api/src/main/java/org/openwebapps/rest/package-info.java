@@ -13,10 +13,13 @@
  * {@code NotFoundException}); the runtime turns it into an {@link org.openwebapps.rest.ApiError}
  * JSON body unless the exception's response already carries an entity.
  *
+ * <p>Web pages: {@link org.openwebapps.rest.StaticPages} serves a bundle's HTML, CSS and scripts
+ * with entity tags and the security headers every page carries.
+ *
  * <p>Bundles using this package should import it with the consumer range {@code [1.0,2.0)}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.openwebapps.rest;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
@@ -28,15 +29,38 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * them the tests skip, except under {@code CI=true}, where they fail. A failing test leaves a
  * screenshot, the page and the browser console under {@code target/browser/failures/}: JUnit
  * reports a failure after the test's {@code @AfterEach}, so one browser serves a whole class and
- * is closed in its {@code @AfterAll}.
+ * is closed in its {@code @AfterAll}. The server is started once for all classes and stopped when
+ * they are done (JUnit closes what its root store holds).
  */
-final class Browser implements TestWatcher {
+final class Browser implements TestWatcher, BeforeAllCallback {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(20);
 
     private ChromeDriver driver;
+    private TryServer server;
+
+    /** Opens the browser, and starts the {@code --try} server the first time (every class shares it). */
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        open();
+        server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(TryServer.class, key -> {
+            try {
+                return TryServer.start(output());
+            } catch (Exception e) {
+                throw new IllegalStateException("tools/run-server.sh --try did not start", e);
+            }
+        }, TryServer.class);
+    }
+
+    TryServer server() {
+        return server;
+    }
+
+    WebDriver page() {
+        return driver;
+    }
 
     /** @return whether a browser can run here; false only outside CI */
     static boolean available() {
@@ -52,7 +76,7 @@ final class Browser implements TestWatcher {
         return Path.of(System.getProperty("openwebapps.browser.output", "target/browser"));
     }
 
-    ChromeDriver open() {
+    private void open() {
         Assumptions.assumeTrue(available(), "no chromium and chromium-driver here (apt-get install chromium chromium-driver)");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -64,7 +88,6 @@ final class Browser implements TestWatcher {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
-        return driver;
     }
 
     void close() {

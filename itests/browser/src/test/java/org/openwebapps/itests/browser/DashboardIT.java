@@ -36,19 +36,16 @@ class DashboardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        page = BROWSER.open();
-        server = TryServer.start(Browser.output());
+        page = BROWSER.page();
+        server = BROWSER.server();
         // AppSync's poll interval reaches the page as X-Sync-Poll-Time: 1 s instead of its 10 s default
         server.configure("org.openwebapps.appsync", "poll.seconds", "1");
         server.configure("org.openwebapps.appsync", "retry.after.seconds", "4");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         BROWSER.close();
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** Each test its own user, signed out at first. */

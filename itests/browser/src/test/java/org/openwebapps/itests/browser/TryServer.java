@@ -55,6 +55,7 @@ final class TryServer implements AutoCloseable {
         Path home = output.resolve("try-home");
         Path log = output.resolve("try-server.log");
         Files.createDirectories(output);
+        deleteTree(home); // a fresh store: the sample apps' origins carry this run's port
         ProcessBuilder builder = new ProcessBuilder("bash", Path.of(System.getProperty("openwebapps.repo"), "tools", "run-server.sh")
                 .toString(), "--try").redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
@@ -184,6 +185,16 @@ final class TryServer implements AutoCloseable {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
             }
         }
     }
