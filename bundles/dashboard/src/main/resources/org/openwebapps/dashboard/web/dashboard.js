@@ -403,6 +403,9 @@
       .sort((a, b) => appName(a).toLowerCase().localeCompare(appName(b).toLowerCase()));
     $('apps').replaceChildren(...shown.map(tile));
     $('apps-empty').hidden = !login || shown.length > 0;
+    if (shown.length && !performance.getEntriesByName('apps-shown').length) {
+      performance.mark('apps-shown'); // when the list first showed, for tools/bench/pages.sh
+    }
   }
 
   // --- start ---------------------------------------------------------------------------------

@@ -76,6 +76,15 @@ final class Browser implements TestWatcher, BeforeAllCallback {
         return Path.of(System.getProperty("openwebapps.browser.output", "target/browser"));
     }
 
+    /** For a benchmark: the same browser, outside JUnit. */
+    ChromeDriver openForBenchmark() {
+        if (!available()) {
+            throw new IllegalStateException("no chromium and chromium-driver here (apt-get install chromium chromium-driver)");
+        }
+        open();
+        return driver;
+    }
+
     private void open() {
         Assumptions.assumeTrue(available(), "no chromium and chromium-driver here (apt-get install chromium chromium-driver)");
         ChromeOptions options = new ChromeOptions();
