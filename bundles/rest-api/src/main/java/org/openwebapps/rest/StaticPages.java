@@ -19,7 +19,7 @@ import jakarta.ws.rs.core.Response;
  * a resource with an entity tag ({@code 304} when unchanged), {@code Cache-Control: no-cache} and
  * the headers every page of the server carries: the page's Content-Security-Policy,
  * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} and
- * {@code X-Frame-Options: DENY}.
+ * {@code X-Frame-Options: DENY}. Every instance also serves the shared {@link #SIGN_IN_SCRIPT}.
  *
  * <p>JAX-RS value types ({@code MediaType.valueOf}, {@code EntityTag}) need the runtime's
  * delegate, which a component does not reach while it activates: they are made per request here,
@@ -31,7 +31,15 @@ public final class StaticPages {
     private record Page(byte[] bytes, String type, String etag) {
     }
 
+    /**
+     * The sign-in script every page shares ({@code window.OpenWebAppsSignIn.assertion(config,
+     * email)}: an assertion from the development IdP or BrowserID); each {@code StaticPages} serves
+     * it under this name beside its own files.
+     */
+    public static final String SIGN_IN_SCRIPT = "signin.js";
+
     private final Map<String, Page> pages = new LinkedHashMap<>();
+
     private volatile String policy;
 
     /**
@@ -44,6 +52,8 @@ public final class StaticPages {
      */
     public StaticPages(Class<?> owner, String folder, Map<String, String> types, String policy) {
         types.forEach((name, type) -> pages.put(name, load(owner, folder + name, type)));
+        pages.put(SIGN_IN_SCRIPT, load(StaticPages.class, "/org/openwebapps/rest/pages/" + SIGN_IN_SCRIPT,
+                "text/javascript;charset=utf-8"));
         policy(policy);
     }
 

@@ -20,6 +20,7 @@
   let timer = null;
   let syncing = false;
   let syncAgain = false;
+  let listed = false; // whether the list was drawn since the sign-in
 
   // --- status and messages -------------------------------------------------------------------
 
@@ -60,47 +61,12 @@
 
   // --- sign-in -------------------------------------------------------------------------------
 
-  function loadScript(src) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = src;
-      script.onload = resolve;
-      script.onerror = () => reject(new Error('cannot load ' + src));
-      document.head.appendChild(script);
-    });
-  }
-
-  async function browserIdAssertion() {
-    if (!navigator.id) {
-      await loadScript(config.browserid_include);
-    }
-    return new Promise((resolve) => navigator.id.get((assertion) => resolve(assertion)));
-  }
-
-  async function devAssertion() {
-    const email = $('signin-email').value.trim();
-    if (!email) {
-      showMessage('Type your email address.');
-      return null;
-    }
-    const response = await fetch('/dev-idp/assertion', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email, audience: location.origin }),
-    });
-    if (!response.ok) {
-      showMessage('The development sign-in refused: ' + (await errorText(response)));
-      return null;
-    }
-    return (await response.json()).assertion;
-  }
-
   async function signIn(event) {
     event.preventDefault();
     showMessage('');
     $('signin').disabled = true;
     try {
-      const assertion = config.signin === 'dev' ? await devAssertion() : await browserIdAssertion();
+      const assertion = await window.OpenWebAppsSignIn.assertion(config, $('signin-email').value.trim());
       if (!assertion) {
         return;
       }
@@ -125,6 +91,7 @@
   }
 
   function signedIn() {
+    listed = false;
     $('signin-form').hidden = true;
     $('account').hidden = false;
     $('user-email').textContent = login.email;
@@ -211,13 +178,12 @@
           continue;
         }
         uuid = body.uuid;
-        for (const app of body.applications || []) {
-          if (app && typeof app.origin === 'string') {
-            apps.set(app.origin, app);
-          }
-        }
+        const changed = (body.applications || []).filter((app) => app && typeof app.origin === 'string');
+        changed.forEach((app) => apps.set(app.origin, app));
         since = body.until;
-        render();
+        if (changed.length || !listed) {
+          render(); // only what changed redraws: a poll that brings nothing keeps the focus where it is
+        }
         if (!body.incomplete) {
           break;
         }
@@ -402,6 +368,7 @@
     const shown = [...apps.values()].filter((app) => !app.deleted)
       .sort((a, b) => appName(a).toLowerCase().localeCompare(appName(b).toLowerCase()));
     $('apps').replaceChildren(...shown.map(tile));
+    listed = !!login;
     $('apps-empty').hidden = !login || shown.length > 0;
     if (shown.length && !performance.getEntriesByName('apps-shown').length) {
       performance.mark('apps-shown'); // when the list first showed, for tools/bench/pages.sh

@@ -90,7 +90,7 @@ class DashboardIT {
         String[] phone = server.device(user);
         String origin = server.sampleOrigin(0);
         server.post(phone, "", "[" + app(origin, "Space Race") + "]");
-        WebElement tile = BROWSER.await(tile(origin));
+        WebElement tile = BROWSER.await(tile(origin)); // the page redraws only when a sync brings changes
         assertEquals("Space Race", tile.findElement(By.cssSelector("[data-field=name]")).getText());
         assertEquals(origin + "/play", tile.findElement(By.cssSelector("a[data-action=launch]")).getAttribute("href"));
         assertEquals(origin + "/icon.svg", tile.findElement(By.tagName("img")).getAttribute("src"));
@@ -190,13 +190,13 @@ class DashboardIT {
         String receipt = installed.path("receipts").get(0).asText();
 
         signIn();
-        WebElement tile = BROWSER.await(tile(premium.path("origin").asText()));
-        WebElement shown = tile.findElement(By.cssSelector("[data-receipt]"));
-        assertEquals("purchase-receipt", shown.getAttribute("data-receipt-typ"));
-        assertEquals(server.base, shown.getAttribute("data-receipt-iss"));
-        assertEquals(String.valueOf(expOf(receipt)), shown.getAttribute("data-receipt-exp"));
-        shown.findElement(By.cssSelector("button[data-action=verify-receipt]")).click();
-        BROWSER.await("verified", d -> "ok".equals(shown.getAttribute("data-receipt-status")));
+        By shown = By.cssSelector("[data-app-origin=\"" + premium.path("origin").asText() + "\"] [data-receipt]");
+        WebElement decoded = BROWSER.await(shown);
+        assertEquals("purchase-receipt", decoded.getAttribute("data-receipt-typ"));
+        assertEquals(server.base, decoded.getAttribute("data-receipt-iss"));
+        assertEquals(String.valueOf(expOf(receipt)), decoded.getAttribute("data-receipt-exp"));
+        decoded.findElement(By.cssSelector("button[data-action=verify-receipt]")).click();
+        BROWSER.await("verified", d -> "ok".equals(d.findElement(shown).getAttribute("data-receipt-status")));
     }
 
     private static long expOf(String receipt) {

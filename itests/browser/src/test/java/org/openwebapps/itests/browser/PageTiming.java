@@ -122,6 +122,21 @@ public final class PageTiming {
         page.findElement(By.id("submit")).click();
         new WebDriverWait(page, Browser.WAIT).until(d -> d.findElement(By.id("validation-report")).isDisplayed());
         shot(page, docs, "store-developer.png");
+        page.findElement(By.id("submit-manifest")).clear();
+        page.findElement(By.id("submit-manifest")).sendKeys("http://127.0.0.6:" + server.samplesPort + "/manifest.webapp");
+        page.findElement(By.id("submit")).click();
+        new WebDriverWait(page, Browser.WAIT).until(d -> !d.findElements(By.cssSelector("#my-apps > li[data-status=pending]")).isEmpty());
+        page.get(server.base + "/store/#/mine");
+        new WebDriverWait(page, Browser.WAIT).until(d -> d.findElement(By.id("mine")).isDisplayed());
+        shot(page, docs, "store-mine.png");
+        page.findElement(By.id("signout")).click();
+        page.findElement(By.id("signin-email")).clear();
+        page.findElement(By.id("signin-email")).sendKeys(server.email("reviewer"));
+        page.findElement(By.id("signin")).click();
+        new WebDriverWait(page, Browser.WAIT).until(d -> d.findElement(By.id("nav-review")).isDisplayed());
+        page.get(server.base + "/store/#/review");
+        new WebDriverWait(page, Browser.WAIT).until(d -> d.findElement(By.id("review")).isDisplayed());
+        shot(page, docs, "store-review.png");
         page.get(server.base + "/");
         shot(page, docs, "landing.png");
     }

@@ -107,10 +107,11 @@ class StoreIT {
         assertEquals("true", purchase.getAttribute("data-has-receipt"));
 
         signIn("/dashboard/", shopper);
-        WebElement receipt = BROWSER.await(By.cssSelector("[data-app-origin=\"" + server.sampleOrigin(3) + "\"] [data-receipt]"));
+        By shown = By.cssSelector("[data-app-origin=\"" + server.sampleOrigin(3) + "\"] [data-receipt]");
+        WebElement receipt = BROWSER.await(shown);
         assertEquals("purchase-receipt", receipt.getAttribute("data-receipt-typ"));
         receipt.findElement(By.cssSelector("button[data-action=verify-receipt]")).click();
-        BROWSER.await("the receipt verified", d -> "ok".equals(receipt.getAttribute("data-receipt-status")));
+        BROWSER.await("the receipt verified", d -> "ok".equals(d.findElement(shown).getAttribute("data-receipt-status")));
     }
 
     @Test

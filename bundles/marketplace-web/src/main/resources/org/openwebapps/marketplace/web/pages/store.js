@@ -57,32 +57,11 @@
 
   // --- sign-in -------------------------------------------------------------------------------
 
-  async function assertion() {
-    if (config.signin === 'dev') {
-      const email = $('signin-email').value.trim();
-      if (!email) {
-        throw new Error('type your email address');
-      }
-      const answer = await api('POST', '/dev-idp/assertion', { email, audience: location.origin });
-      if (answer.status !== 200) {
-        throw new Error(problem(answer));
-      }
-      return answer.body.assertion;
-    }
-    if (!navigator.id) {
-      await new Promise((resolve, reject) => {
-        const script = element('script', { src: config.browserid_include, onload: resolve, onerror: reject });
-        document.head.appendChild(script);
-      });
-    }
-    return new Promise((resolve) => navigator.id.get(resolve));
-  }
-
   async function signIn(event) {
     event.preventDefault();
     showMessage('');
     try {
-      const minted = await assertion();
+      const minted = await window.OpenWebAppsSignIn.assertion(config, $('signin-email').value.trim());
       if (!minted) {
         return;
       }
