@@ -85,17 +85,10 @@ public final class ReceiptsResource {
     @POST
     @Path("reissue")
     public Response reissue(@Context UriInfo uri, byte[] body) {
-        PurchaseCheck check = purchases;
-        if (check == null) {
-            return ReceiptHttp.unavailable(receipts.retryAfterSeconds(), "purchases cannot be read now: the payments module is not installed");
-        }
-        try {
-            Map<String, Object> answer = receipts.verifier().reissue(ReceiptHttp.text(body), accounts.siteUrl(uri.getBaseUri()),
-                    check::status);
+        return ReceiptHttp.withPurchases(purchases, receipts.retryAfterSeconds(), found -> {
+            Map<String, Object> answer = receipts.verifier().reissue(ReceiptHttp.text(body), accounts.siteUrl(uri.getBaseUri()), found);
             return ReceiptHttp.json(answer.containsKey("receipt") ? 200 : 400, answer);
-        } catch (PurchaseCheck.UnavailableException e) {
-            return ReceiptHttp.unavailable(receipts.retryAfterSeconds(), "purchases cannot be read now");
-        }
+        });
     }
 
     @OPTIONS

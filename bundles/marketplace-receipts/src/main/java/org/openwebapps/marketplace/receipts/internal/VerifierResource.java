@@ -20,8 +20,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The receipt verifier, {@code POST /marketplace/verify/{app id}} and its test receipts'
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
 @JakartarsName("marketplace-verifier")
 @Path("/marketplace")
 public final class VerifierResource {
-
-    private static final Logger LOG = LoggerFactory.getLogger(VerifierResource.class);
 
     private final Receipts receipts;
     private final Accounts accounts;
@@ -53,17 +49,8 @@ public final class VerifierResource {
     @POST
     @Path("verify/{app}")
     public Response verify(@Context UriInfo uri, @PathParam("app") String app, byte[] body) {
-        PurchaseCheck check = purchases;
-        if (check == null) {
-            return ReceiptHttp.unavailable(receipts.retryAfterSeconds(), "purchases cannot be read now: the payments module is not installed");
-        }
-        try {
-            return ReceiptHttp.json(200, receipts.verifier().verify(ReceiptHttp.text(body), app,
-                    accounts.siteUrl(uri.getBaseUri()), check::status));
-        } catch (PurchaseCheck.UnavailableException e) {
-            LOG.debug("Receipt of app {} not verified now: {}", app, e.getMessage());
-            return ReceiptHttp.unavailable(receipts.retryAfterSeconds(), "purchases cannot be read now");
-        }
+        return ReceiptHttp.withPurchases(purchases, receipts.retryAfterSeconds(), found -> ReceiptHttp.json(200,
+                receipts.verifier().verify(ReceiptHttp.text(body), app, accounts.siteUrl(uri.getBaseUri()), found)));
     }
 
     @POST
