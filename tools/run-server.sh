@@ -45,12 +45,14 @@ if [ -z "${OWA_DISTRIBUTION:-}" ] && { [ ! -f "$tarball" ] ||
     (cd "$repo" && mvn -B -q install -DskipTests -pl distribution -am)
 fi
 
-# Unpack a new build over the previous one, keeping data/ (logs, stored data) but not the
-# framework cache, so that the new bundles are the ones that start.
+# A new build goes in through its own bin/upgrade, as an operator upgrades: data/ is kept, the
+# framework cache is not (the new bundles are the ones that start), and etc/ keeps every value
+# set there while keys left alone take the new defaults.
 if [ ! -f "$home/.unpacked" ] || [ "$tarball" -nt "$home/.unpacked" ]; then
-    mkdir -p "$home"
-    rm -rf "$home/system" "$home/lib" "$home/bin" "$home/etc" "$home/data/cache" "$home/data/kar"
-    tar -xzf "$tarball" -C "$home" --strip-components=1
+    staging=$(mktemp -d "${TMPDIR:-/tmp}/openwebapps-unpack.XXXXXX")
+    tar -xzf "$tarball" -C "$staging" --strip-components=1
+    "$staging/bin/upgrade" "$home"
+    rm -rf "$staging"
     touch "$home/.unpacked"
 fi
 

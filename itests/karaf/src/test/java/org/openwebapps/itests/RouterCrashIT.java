@@ -54,9 +54,7 @@ public class RouterCrashIT {
     private static final Duration TIMEOUT = ServerTestSupport.TIMEOUT;
     private static final String ADMIN_TOKEN = UUID.randomUUID().toString();
 
-    private Path home;
-    private Process server;
-    private int port;
+    private ServerProcess server;
     private TestIdp idp;
     private FaultyLink mariadb;
     private final Map<String, WriteLog> writes = new ConcurrentHashMap<>();
@@ -68,10 +66,8 @@ public class RouterCrashIT {
         URI mysql = URI.create(System.getenv("MYSQL_URL").substring("jdbc:".length()));
         mariadb = new FaultyLink(mysql.getHost(), mysql.getPort() < 0 ? 3306 : mysql.getPort());
         idp = TestIdp.start(Algorithm.RS256);
-        home = Files.createTempDirectory(Path.of("target"), "crash-");
-        run(List.of("tar", "-xzf", System.getProperty("openwebapps.distribution"), "-C", home.toString(),
-                "--strip-components=1"));
-        Path etc = home.resolve("etc");
+        server = ServerProcess.unpacked("crash-");
+        Path etc = server.home.resolve("etc");
         Path features = etc.resolve("org.apache.karaf.features.cfg");
         String boot = Files.readString(features).replace("featuresBoot = \\", "featuresBoot = openwebapps-storage-mysql, \\");
         assertTrue("featuresBoot extended", boot.contains("openwebapps-storage-mysql, \\"));
@@ -85,7 +81,6 @@ public class RouterCrashIT {
         Files.writeString(etc.resolve("org.openwebapps.sauropod.cfg"), "audiences = " + APP + "\n");
         Files.writeString(etc.resolve("org.openwebapps.fetch.cfg"), "allow.http.hosts = 127.0.0.1\n"
                 + "allow.private.hosts = 127.0.0.1\n");
-        port = freePort();
     }
 
     /** Also after an {@code unpack} that stopped early (no server configured: the test was skipped). */
@@ -94,15 +89,12 @@ public class RouterCrashIT {
         if (mariadb == null) {
             return;
         }
-        kill();
         mariadb.close();
         if (idp != null) {
             idp.close();
         }
-        if (home != null) {
-            try (Stream<Path> files = Files.walk(home)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+        if (server != null) {
+            server.close();
         }
     }
 
@@ -123,7 +115,7 @@ public class RouterCrashIT {
             mariadb.cut();
             progress(100);
             pendingAtKill = await("a replay pending", () -> pending(status()), pending -> pending >= 3);
-            kill(); // mid-load: some writes acknowledged after the status above, some in flight
+            server.kill(); // mid-load: some writes acknowledged after the status above, some in flight
         } finally {
             stop.set(true);
             for (Future<?> client : clients) {
@@ -165,12 +157,12 @@ public class RouterCrashIT {
         assertEquals(written.body(), 204, written.status());
         List<String> open = new ArrayList<>();
         for (String folder : List.of("etc", "data")) {
-            try (Stream<Path> files = Files.walk(home.resolve(folder))) {
+            try (Stream<Path> files = Files.walk(server.home.resolve(folder))) {
                 files.filter(Files::isRegularFile).forEach(file -> {
                     try {
                         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
                         if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                            open.add(home.relativize(file) + " " + PosixFilePermissions.toString(permissions));
+                            open.add(server.home.relativize(file) + " " + PosixFilePermissions.toString(permissions));
                         }
                     } catch (IOException e) {
                         // gone meanwhile (a rolled log): nothing to check
@@ -179,7 +171,7 @@ public class RouterCrashIT {
             }
         }
         assertTrue("readable by others: " + open, open.isEmpty());
-        assertTrue(Files.exists(home.resolve("data/log/karaf.log")));
+        assertTrue(Files.exists(server.home.resolve("data/log/karaf.log")));
     }
 
     /** One device writing its keys in turn; a write without an answer (the kill) is not acknowledged. */
@@ -208,35 +200,8 @@ public class RouterCrashIT {
     // --- the server process -------------------------------------------------------------------------
 
     private void start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-                .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
-        builder.environment().put("OWA_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("OWA_HTTP_PORT", String.valueOf(port));
-        builder.environment().put("OWA_SSH_PORT", String.valueOf(freePort()));
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        server = builder.start();
-        await("the server answering", () -> {
-            try {
-                return PlainHttp.call("GET", uri("/__lbheartbeat__"), Map.of(), null).status();
-            } catch (IOException notYet) {
-                return 0;
-            }
-        }, status -> status == 200);
+        server.start();
         await("both backends up", this::status, status -> status != null && count(status, "up") == 2);
-    }
-
-    /** {@code kill -9} of the JVM (and of the launcher script that started it). */
-    private void kill() throws InterruptedException {
-        if (server == null) {
-            return;
-        }
-        List<ProcessHandle> processes = new ArrayList<>(server.descendants().toList());
-        processes.add(server.toHandle());
-        processes.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : processes) {
-            process.onExit().join();
-        }
-        server = null;
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
@@ -267,7 +232,7 @@ public class RouterCrashIT {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return server.uri(path);
     }
 
     private static String keyPath(String user, String key) {
@@ -276,16 +241,5 @@ public class RouterCrashIT {
 
     private static String q(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(String.join(" ", command), 0, process.waitFor());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
