@@ -98,7 +98,8 @@ public final class EtcMerge {
             out.append(KEPT).append('\n').append(onlyYours);
         }
         write(target, out.toString());
-        return "your " + String.join(", ", keptKeys) + " kept, new defaults for the rest";
+        // Karaf rewrites some files it reads (same keys and values, other text): nothing to report
+        return keptKeys.isEmpty() ? "" : "your " + String.join(", ", keptKeys) + " kept, new defaults for the rest";
     }
 
     /** A logical line: a key's entry with its continuation lines, or a comment or blank line (key null). */
