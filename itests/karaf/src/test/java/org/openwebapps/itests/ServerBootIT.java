@@ -5,9 +5,11 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,9 +21,12 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.openwebapps.health.HealthCheck;
 import org.openwebapps.health.HealthResult;
+import org.openwebapps.metrics.Counter;
+import org.openwebapps.metrics.Meters;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,5 +190,70 @@ public class ServerBootIT extends ServerTestSupport {
                 return result;
             }
         }, null);
+    }
+
+    // --- metrics -----------------------------------------------------------------------------------
+
+    @Test
+    public void metricsCountRequestsByRouteTemplateAndStatus() {
+        assertEquals(200, get("/__lbheartbeat__").statusCode());
+        assertEquals(404, get("/no-such-" + System.nanoTime()).statusCode());
+        HttpResponse<String> metrics = get("/__metrics__");
+        assertEquals(metrics.body(), 200, metrics.statusCode());
+        assertTrue(metrics.headers().map().toString(),
+                metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertTrue(metrics.body(), count(metrics.body(), "owa_http_request_seconds_count{method=\"GET\",route=\"/__lbheartbeat__\",status=\"200\"}") >= 1);
+        assertTrue(metrics.body(), count(metrics.body(), "owa_http_request_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}") >= 1);
+        assertFalse("no URL becomes a label", metrics.body().contains("no-such-"));
+        assertTrue("the JVM's figures", metrics.body().contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    public void metricsAreForDirectLoopbackClientsOrTheConfiguredToken() throws Exception {
+        HttpResponse<String> proxied = send(HttpRequest.newBuilder(uri("/__metrics__")).header("X-Forwarded-For", "203.0.113.9").GET().build());
+        assertEquals(403, proxied.statusCode());
+        assertEquals("forbidden", json(proxied).path("error").asText());
+        reconfigure("org.openwebapps.metrics", Map.of(".token", "scrape-secret"));
+        try {
+            HttpResponse<String> none = get("/__metrics__");
+            assertEquals(401, none.statusCode());
+            assertEquals("unauthorized", json(none).path("error").asText());
+            assertEquals(401, send(HttpRequest.newBuilder(uri("/__metrics__")).header("Authorization", "Bearer wrong").GET().build()).statusCode());
+            HttpResponse<String> scraper = send(HttpRequest.newBuilder(uri("/__metrics__"))
+                    .header("Authorization", "Bearer scrape-secret").header("X-Forwarded-For", "203.0.113.9").GET().build());
+            assertEquals(200, scraper.statusCode());
+        } finally {
+            reconfigure("org.openwebapps.metrics", Map.of(".token", ""));
+        }
+    }
+
+    /** Meters live as long as the bundle that made them: here the test's own bundle lets go of its Meters. */
+    @Test
+    public void aBundlesMetersAreExportedWhileItHoldsThem() {
+        ServiceReference<Meters> reference = bundleContext.getServiceReference(Meters.class);
+        assertNotNull("the Meters service", reference);
+        Meters meters = bundleContext.getService(reference);
+        try {
+            Counter counter = meters.counter("owa_itest_probe_events", "Events counted by the test", "kind");
+            counter.increment("ping");
+            counter.increment("ping");
+            assertEquals("asking again gives the same counter", counter,
+                    meters.counter("owa_itest_probe_events", "Events counted by the test", "kind"));
+            AtomicInteger level = new AtomicInteger(7);
+            meters.gauge("owa_itest_probe_level", "A level the test sets", level::get);
+            String body = get("/__metrics__").body();
+            assertEquals(body, 2.0, count(body, "owa_itest_probe_events_total{kind=\"ping\"}"), 0.0);
+            assertEquals(body, 7.0, count(body, "owa_itest_probe_level"), 0.0);
+        } finally {
+            bundleContext.ungetService(reference);
+        }
+        String after = get("/__metrics__").body();
+        assertFalse(after, after.contains("owa_itest_probe"));
+    }
+
+    /** The value of the sample whose name and labels start a line, or -1 when there is none. */
+    private static double count(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " ")).mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                .findFirst().orElse(-1);
     }
 }

@@ -33,10 +33,11 @@ final class JaxrsApplication {
     /**
      * @param maxBodyBytes the request body limit
      * @param mapper       the JSON configuration
+     * @param metrics      times the requests (when a metrics service is there)
      * @param services     resource and extension instances, in registration order
      * @return a fresh configuration (Jersey freezes a configuration once a container uses it)
      */
-    static ResourceConfig create(long maxBodyBytes, ObjectMapper mapper, Collection<?> services) {
+    static ResourceConfig create(long maxBodyBytes, ObjectMapper mapper, RequestMetrics metrics, Collection<?> services) {
         ResourceConfig config = new ResourceConfig();
         // Everything is registered explicitly: no classpath scanning, no META-INF/services
         // discovery (which would find nothing useful under OSGi and slows each rebuild).
@@ -51,6 +52,7 @@ final class JaxrsApplication {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
 
         config.registerInstances(
+                metrics,
                 new JacksonJsonProvider(mapper),
                 new JsonReadInterceptor(),
                 new BodyLimitFilter(maxBodyBytes),

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.openwebapps.metrics.Meters;
 import org.openwebapps.rest.ApiError;
 import org.openwebapps.rest.JakartarsExtension;
 import org.openwebapps.rest.JakartarsName;
@@ -27,6 +28,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
@@ -72,6 +77,7 @@ public final class RestWhiteboard extends HttpServlet {
     private final transient ServiceTracker<Object, Object> services;
     /** Tracked resources and extensions. */
     private final transient Map<ServiceReference<Object>, Object> served = new ConcurrentHashMap<>();
+    private final transient RequestMetrics requestMetrics = new RequestMetrics();
 
     private volatile long maxBodyBytes;
     private volatile long bodyTimeoutMillis;
@@ -119,6 +125,17 @@ public final class RestWhiteboard extends HttpServlet {
             }
         };
         services.open();
+    }
+
+    /** Optional: without the metrics feature requests are served the same, untimed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        requestMetrics.use(meters);
+    }
+
+    void unbindMeters(Meters meters) {
+        requestMetrics.drop(meters);
     }
 
     @Modified
@@ -218,7 +235,7 @@ public final class RestWhiteboard extends HttpServlet {
         long started = System.nanoTime();
         ServletContainer container;
         try {
-            container = startContainer(JaxrsApplication.create(maxBodyBytes, mapper, instances));
+            container = startContainer(JaxrsApplication.create(maxBodyBytes, mapper, requestMetrics, instances));
         } catch (RuntimeException | ServletException e) {
             LOG.error("REST runtime could not start Jersey with {}; the previous resources stay in service",
                     describeAll(snapshot.keySet()), e);

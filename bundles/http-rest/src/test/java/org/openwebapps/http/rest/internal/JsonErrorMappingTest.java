@@ -95,7 +95,7 @@ class JsonErrorMappingTest {
     }
 
     private final ApplicationHandler handler = new ApplicationHandler(
-            JaxrsApplication.create(LIMIT, JaxrsApplication.objectMapper(), List.of(new SampleResource())));
+            JaxrsApplication.create(LIMIT, JaxrsApplication.objectMapper(), new RequestMetrics(), List.of(new SampleResource())));
 
     @Test
     void successIsUntouched() throws Exception {
