@@ -206,6 +206,20 @@ public class ServerBootIT extends ServerTestSupport {
         assertTrue(metrics.body(), count(metrics.body(), "owa_http_request_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}") >= 1);
         assertFalse("no URL becomes a label", metrics.body().contains("no-such-"));
         assertTrue("the JVM's figures", metrics.body().contains("jvm_memory_used_bytes"));
+        assertEquals(metrics.body(), 1.0, count(metrics.body(), "owa_storage_backend_up{backend=\"embedded\"}"), 0.0);
+        assertEquals(metrics.body(), 0.0, count(metrics.body(), "owa_storage_pending_owners{backend=\"embedded\"}"), 0.0);
+    }
+
+    @Test
+    public void metricsCountSignInsByTypeAndOutcome() throws Exception {
+        reconfigure("org.openwebapps.appsync", Map.of("audiences", "https://myapps.example"));
+        String rejected = "owa_auth_sign_ins_total{outcome=\"rejected\",type=\"browserid\"}"; // labels come sorted
+        double before = Math.max(0, count(get("/__metrics__").body(), rejected));
+        HttpResponse<String> signIn = post("/verify", "application/x-www-form-urlencoded",
+                "assertion=not.an.assertion&audience=https://myapps.example");
+        assertEquals(signIn.body(), 401, signIn.statusCode());
+        String after = get("/__metrics__").body();
+        assertEquals(after, before + 1, count(after, rejected), 0.0);
     }
 
     @Test

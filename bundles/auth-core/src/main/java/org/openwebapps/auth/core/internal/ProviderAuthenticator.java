@@ -2,6 +2,7 @@ package org.openwebapps.auth.core.internal;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,6 +12,8 @@ import org.openwebapps.auth.AuthenticationException.Kind;
 import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
 import org.openwebapps.auth.Identity;
+import org.openwebapps.metrics.Counter;
+import org.openwebapps.metrics.Meters;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -48,20 +51,56 @@ public final class ProviderAuthenticator implements Authenticator {
         providers.removeIf(entry -> entry.provider() == provider);
     }
 
+    /** Optional: sign-ins are counted while the metrics feature is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        signIns = new SignIns(meters, meters.counter("owa_auth_sign_ins", "Credentials checked, by type and outcome "
+                + "(ok, rejected, no_provider, unavailable)", "type", "outcome"));
+    }
+
+    void unbindMeters(Meters meters) {
+        SignIns current = signIns;
+        if (current != null && current.meters == meters) {
+            signIns = null;
+        }
+    }
+
+    private record SignIns(Meters meters, Counter counter) {
+    }
+
+    private volatile SignIns signIns;
+
     @Override
     public Identity authenticate(Credential credential) throws AuthenticationException {
-        AuthProvider provider = providers.stream()
+        Entry chosen = providers.stream()
                 .filter(entry -> entry.type().equals(credential.type()))
                 .min(BEST_FIRST)
-                .map(Entry::provider)
-                .orElseThrow(() -> new AuthenticationException(Kind.NO_PROVIDER,
-                        "no auth provider for credentials of type '" + credential.type() + "' is installed"));
+                .orElse(null);
+        if (chosen == null) {
+            count("none", "no_provider"); // not the type asked for: a client could make up any number of those
+            throw new AuthenticationException(Kind.NO_PROVIDER,
+                    "no auth provider for credentials of type '" + credential.type() + "' is installed");
+        }
         try {
-            return provider.authenticate(credential);
+            Identity identity = chosen.provider().authenticate(credential);
+            count(chosen.type(), "ok");
+            return identity;
+        } catch (AuthenticationException e) {
+            count(chosen.type(), e.kind().name().toLowerCase(Locale.ROOT));
+            throw e;
         } catch (RuntimeException e) {
             // a provider being stopped under us (its bundle uninstalled mid-call) or a provider bug:
             // the credential is not proven, and the caller answers 401 rather than 500
+            count(chosen.type(), "unavailable");
             throw new AuthenticationException(Kind.UNAVAILABLE, "the " + credential.type() + " provider failed", e);
+        }
+    }
+
+    private void count(String type, String outcome) {
+        SignIns current = signIns;
+        if (current != null) {
+            current.counter.increment(type, outcome);
         }
     }
 }
