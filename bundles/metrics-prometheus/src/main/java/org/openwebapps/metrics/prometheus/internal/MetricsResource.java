@@ -1,7 +1,5 @@
 package org.openwebapps.metrics.prometheus.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -17,6 +15,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import org.openwebapps.rest.ApiError;
 import org.openwebapps.rest.JakartarsResource;
+import org.openwebapps.rest.Loopback;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -72,13 +71,7 @@ public final class MetricsResource {
 
     /** A proxy on the same host forwards others' requests from loopback: those carry its headers. */
     private static boolean directLoopback(HttpServletRequest request, HttpHeaders headers) {
-        if (headers.getHeaderString("Forwarded") != null || headers.getHeaderString("X-Forwarded-For") != null) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return headers.getHeaderString("Forwarded") == null && headers.getHeaderString("X-Forwarded-For") == null
+                && Loopback.loopback(request.getRemoteAddr()); // an address literal: no lookup
     }
 }
