@@ -274,6 +274,26 @@ public class AppSyncIT extends ServerTestSupport {
 
     // --- devices syncing ----------------------------------------------------------------------------
 
+    /** Every read is counted once, by where its answer came from; polls with nothing new come from the cache. */
+    @Test
+    public void theMetricsTellPollsAnsweredFromTheCacheFromThoseThatReadStorage() {
+        Device laptop = login("metered");
+        post(laptop, "", "[" + app("https://metered.example", 1, false) + "]");
+        String cache = "owa_appsync_reads_total{answered=\"cache\"}";
+        String storage = "owa_appsync_reads_total{answered=\"storage\"}";
+        double cachedBefore = metric(cache);
+        double readBefore = metric(storage);
+        BigDecimal since = json(get(laptop, "?since=0")).path("until").decimalValue();
+        for (int poll = 0; poll < 5; poll++) {
+            assertEquals(0, json(get(laptop, "?since=" + since.toPlainString())).path("applications").size());
+        }
+        double cached = metric(cache) - cachedBefore;
+        double read = metric(storage) - readBefore;
+        assertEquals("six reads", 6, cached + read, 0.0);
+        assertTrue("the first read and the first nothing-new read go to storage: " + read, read >= 2);
+        assertTrue("later nothing-new polls within poll.cache.millis come from the cache: " + cached, cached >= 1);
+    }
+
     /** A poll that found nothing new is remembered (poll.cache.millis); a write through the node ends that at once. */
     @Test
     public void aPollRightAfterAWriteSeesIt() {

@@ -155,7 +155,11 @@ public class MarketplaceIT extends MarketplaceTestSupport {
         ManifestHost host = host("Before");
         long id = submit(developer, host).path("id").asLong();
         host.serve(ManifestHost.manifest("After", STORE));
+        String fetched = "owa_fetch_seconds_count{outcome=\"ok\"}";
+        double fetchesBefore = metric(fetched);
         JsonNode refreshed = expect(200, call("POST", API + "/apps/" + id + "/refresh", developer, null));
+        // at least: a sign-in may fetch an IdP's support document through it meanwhile
+        assertTrue("the refresh went through the outbound fetcher", metric(fetched) >= fetchesBefore + 1);
         assertEquals("After", refreshed.path("name").asText());
         assertEquals("before", refreshed.path("slug").asText());
         assertEquals("After", refreshed.path("manifest").path("name").asText());

@@ -1,5 +1,6 @@
 package org.openwebapps.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
@@ -190,6 +191,23 @@ public abstract class ServerTestSupport {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
+    }
+
+    /**
+     * @param metrics what {@code /__metrics__} answered
+     * @param sample  a sample's name and labels as the text format writes them (labels sorted by name)
+     * @return its value, or -1 when there is no such sample
+     */
+    protected static double sample(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).trim())).findFirst().orElse(-1);
+    }
+
+    /** @return a sample's value now (0 when it does not exist yet) */
+    protected double metric(String sample) {
+        HttpResponse<String> metrics = get("/__metrics__");
+        assertEquals(metrics.body(), 200, metrics.statusCode());
+        return Math.max(0, sample(metrics.body(), sample));
     }
 
     protected static JsonNode json(HttpResponse<String> response) {

@@ -41,6 +41,9 @@ import org.openwebapps.auth.AuthenticationException;
 import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
 import org.openwebapps.auth.Identity;
+import org.openwebapps.metrics.Counter;
+import org.openwebapps.metrics.MeterSlot;
+import org.openwebapps.metrics.Meters;
 import org.openwebapps.rest.ApiError;
 import org.openwebapps.rest.JakartarsName;
 import org.openwebapps.rest.JakartarsResource;
@@ -55,6 +58,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +105,8 @@ public final class AppSyncResource implements AppSyncRecords {
     private final Sauropod sauropod;
     private final Clock clock = Clock.systemUTC();
     private final PollCache polls = new PollCache(System::nanoTime, POLL_CACHE_ENTRIES);
+    private final MeterSlot<Counter> pollAnswers = new MeterSlot<>(meters -> meters.counter("owa_appsync_reads",
+            "Collection reads (polls) by where the answer came from: cache (nothing new, no storage read) or storage", "answered"));
     private volatile Settings settings;
 
     @Activate
@@ -107,6 +115,16 @@ public final class AppSyncResource implements AppSyncRecords {
         this.authenticator = authenticator;
         this.sauropod = sauropod;
         modified(config);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        pollAnswers.bind(meters);
+    }
+
+    void unbindMeters(Meters meters) {
+        pollAnswers.unbind(meters);
     }
 
     /** Configuration changes (the poll interval, say) apply at once, without re-registering the API. */
@@ -258,6 +276,10 @@ public final class AppSyncResource implements AppSyncRecords {
     private Collections.Answer read(UserRecords records, String collection, long sinceMillis, int pageSize)
             throws StorageException {
         String unchanged = polls.unchangedSince(records.bucket(), records.user(), collection, sinceMillis);
+        Counter answers = pollAnswers.get();
+        if (answers != null) {
+            answers.increment(unchanged != null ? "cache" : "storage");
+        }
         if (unchanged != null) {
             return new Collections.Changes(List.of(), sinceMillis, unchanged, false);
         }

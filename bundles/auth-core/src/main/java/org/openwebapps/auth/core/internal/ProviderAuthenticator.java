@@ -13,6 +13,7 @@ import org.openwebapps.auth.Authenticator;
 import org.openwebapps.auth.Credential;
 import org.openwebapps.auth.Identity;
 import org.openwebapps.metrics.Counter;
+import org.openwebapps.metrics.MeterSlot;
 import org.openwebapps.metrics.Meters;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
@@ -37,6 +38,8 @@ public final class ProviderAuthenticator implements Authenticator {
             .thenComparingLong(Entry::serviceId);
 
     private final List<Entry> providers = new CopyOnWriteArrayList<>();
+    private final MeterSlot<Counter> signIns = new MeterSlot<>(meters -> meters.counter("owa_auth_sign_ins",
+            "Credentials checked, by type and outcome (ok, rejected, no_provider, unavailable)", "type", "outcome"));
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -55,21 +58,12 @@ public final class ProviderAuthenticator implements Authenticator {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindMeters(Meters meters) {
-        signIns = new SignIns(meters, meters.counter("owa_auth_sign_ins", "Credentials checked, by type and outcome "
-                + "(ok, rejected, no_provider, unavailable)", "type", "outcome"));
+        signIns.bind(meters);
     }
 
     void unbindMeters(Meters meters) {
-        SignIns current = signIns;
-        if (current != null && current.meters == meters) {
-            signIns = null;
-        }
+        signIns.unbind(meters);
     }
-
-    private record SignIns(Meters meters, Counter counter) {
-    }
-
-    private volatile SignIns signIns;
 
     @Override
     public Identity authenticate(Credential credential) throws AuthenticationException {
@@ -98,9 +92,9 @@ public final class ProviderAuthenticator implements Authenticator {
     }
 
     private void count(String type, String outcome) {
-        SignIns current = signIns;
-        if (current != null) {
-            current.counter.increment(type, outcome);
+        Counter counter = signIns.get();
+        if (counter != null) {
+            counter.increment(type, outcome);
         }
     }
 }

@@ -32,10 +32,17 @@ import org.openwebapps.fetch.FetchException.Kind;
 import org.openwebapps.fetch.FetchRequest;
 import org.openwebapps.fetch.FetchResponse;
 import org.openwebapps.fetch.OutboundFetcher;
+import org.openwebapps.metrics.MeterSlot;
+import org.openwebapps.metrics.Meters;
+import org.openwebapps.metrics.Timer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +87,8 @@ public final class HttpFetcher implements OutboundFetcher {
     private final ExecutorService workers;
     private final ScheduledExecutorService watchdog;
     private final Map<Key, Flight> shared = new ConcurrentHashMap<>();
+    private final MeterSlot<Timer> fetchTimes = new MeterSlot<>(meters -> meters.timer("owa_fetch_seconds",
+            "Outbound fetches (of URLs clients named) by outcome: ok, refused, failed, too_large, busy", "outcome"));
     private volatile Rules rules;
 
     @Activate
@@ -127,6 +136,34 @@ public final class HttpFetcher implements OutboundFetcher {
 
     @Override
     public FetchResponse fetch(FetchRequest request) throws FetchException {
+        long start = System.nanoTime();
+        String outcome = "failed";
+        try {
+            FetchResponse response = fetchWithinRules(request);
+            outcome = "ok";
+            return response;
+        } catch (FetchException e) {
+            outcome = e.kind().name().toLowerCase(Locale.ROOT);
+            throw e;
+        } finally {
+            Timer timer = fetchTimes.get();
+            if (timer != null) {
+                timer.record(System.nanoTime() - start, outcome);
+            }
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        fetchTimes.bind(meters);
+    }
+
+    void unbindMeters(Meters meters) {
+        fetchTimes.unbind(meters);
+    }
+
+    private FetchResponse fetchWithinRules(FetchRequest request) throws FetchException {
         Rules current = rules;
         long deadline = System.nanoTime() + Math.min(request.deadline().toNanos(), current.maxDeadlineNanos());
         FetchRequest bounded = request.maxBytes() > current.maxBytes() ? request.withMaxBytes(current.maxBytes()) : request;

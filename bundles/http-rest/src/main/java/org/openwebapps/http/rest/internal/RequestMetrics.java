@@ -5,7 +5,7 @@ import java.util.Set;
 
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
-import org.openwebapps.metrics.Meters;
+import org.openwebapps.metrics.MeterSlot;
 import org.openwebapps.metrics.Timer;
 
 import jakarta.annotation.Priority;
@@ -30,34 +30,20 @@ final class RequestMetrics implements ContainerRequestFilter, ContainerResponseF
     private static final String START = RequestMetrics.class.getName() + ".start";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
-    private volatile Meters source;
-    private volatile Timer timer;
-
-    /** The metrics service came (or a new one replaced it). */
-    void use(Meters meters) {
-        timer = meters.timer(NAME, "Requests through the REST runtime by method, route template and status",
-                "method", "route", "status");
-        source = meters;
-    }
-
-    /** The metrics service went: stop measuring unless another already replaced it. */
-    void drop(Meters meters) {
-        if (source == meters) {
-            timer = null;
-            source = null;
-        }
-    }
+    /** Bound and unbound by the REST runtime's optional reference to the metrics service. */
+    final MeterSlot<Timer> timer = new MeterSlot<>(meters -> meters.timer(NAME,
+            "Requests through the REST runtime by method, route template and status", "method", "route", "status"));
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (timer != null) {
+        if (timer.get() != null) {
             request.setProperty(START, System.nanoTime());
         }
     }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        Timer current = timer;
+        Timer current = timer.get();
         Object start = request.getProperty(START);
         if (current == null || !(start instanceof Long startNanos)) {
             return;

@@ -131,11 +131,11 @@ public final class RestWhiteboard extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindMeters(Meters meters) {
-        requestMetrics.use(meters);
+        requestMetrics.timer.bind(meters);
     }
 
     void unbindMeters(Meters meters) {
-        requestMetrics.drop(meters);
+        requestMetrics.timer.unbind(meters);
     }
 
     @Modified

@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.openwebapps.health.HealthResult;
+import org.openwebapps.metrics.Counter;
+import org.openwebapps.metrics.MeterSlot;
+import org.openwebapps.metrics.Meters;
+import org.openwebapps.metrics.Timer;
 import org.openwebapps.storage.ChangePage;
 import org.openwebapps.storage.KeyRange;
 import org.openwebapps.storage.Mutation;
@@ -99,6 +103,10 @@ public final class StorageRouter implements StorageBackend {
     private final OwnerLocks ownerLocks = new OwnerLocks(OWNER_LOCKS);
     private final MissedWrites missed;
     private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final MeterSlot<Timer> callTimes = new MeterSlot<>(meters -> meters.timer("owa_storage_call_seconds",
+            "Calls to a backend by backend and outcome (ok, error)", "backend", "outcome"));
+    private final MeterSlot<Counter> timeouts = new MeterSlot<>(meters -> meters.counter("owa_storage_call_timeouts",
+            "Backends marked down because a call ran past call.timeout.ms", "backend"));
     private final ScheduledExecutorService rounds;
     private final ScheduledExecutorService watchdog;
     private volatile Roles roles;
@@ -368,15 +376,35 @@ public final class StorageRouter implements StorageBackend {
         return state == null || state.reason == null ? name + " behind" : name + " down";
     }
 
-    /** Makes a call with the watchdog watching it. */
+    /** Makes a call with the watchdog watching it, timed by backend and outcome. */
     private <T> T watched(String name, StorageBackend backend, Call<T> call) throws StorageException {
         Thread self = Thread.currentThread();
-        inFlight.put(self, new InFlight(name, System.nanoTime()));
+        long start = System.nanoTime();
+        inFlight.put(self, new InFlight(name, start));
+        String outcome = "error";
         try {
-            return call.on(backend);
+            T result = call.on(backend);
+            outcome = "ok";
+            return result;
         } finally {
             inFlight.remove(self);
+            Timer timer = callTimes.get();
+            if (timer != null) {
+                timer.record(System.nanoTime() - start, name, outcome);
+            }
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMeters(Meters meters) {
+        callTimes.bind(meters);
+        timeouts.bind(meters);
+    }
+
+    void unbindMeters(Meters meters) {
+        callTimes.unbind(meters);
+        timeouts.unbind(meters);
     }
 
     /**
@@ -392,6 +420,10 @@ public final class StorageRouter implements StorageBackend {
             if (now - call.startNanos() > callTimeoutNanos && state != null && state.reason == null
                     && call.startNanos() - state.upSinceNanos > 0) {
                 markDown(call.backend(), "no answer within " + TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos) + " ms");
+                Counter counter = timeouts.get();
+                if (counter != null) {
+                    counter.increment(call.backend());
+                }
             }
         }
     }
