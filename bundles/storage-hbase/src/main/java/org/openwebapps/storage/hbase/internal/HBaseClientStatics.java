@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops the timer threads the HBase client keeps in static fields. They are created once per
  * class loader and never stopped, so without this every uninstall of this bundle would leave
- * three threads (and the bundle's class loader) behind: the 20-cycle IT counted 21 of each.
+ * four threads (and the bundle's class loader) behind: the 20-cycle IT counted 21 of each.
  * Only for when the bundle stops: the same class loader cannot start them again.
  */
 final class HBaseClientStatics {
@@ -24,6 +24,8 @@ final class HBaseClientStatics {
         stop("org.apache.hadoop.hbase.client.AsyncConnectionImpl", "RETRY_TIMER");
         stop("org.apache.hadoop.hbase.ipc.AbstractRpcClient", "WHEEL_TIMER");
         stop("org.apache.hadoop.hbase.ipc.AbstractRpcClient", "IDLE_CONN_SWEEPER");
+        // Hadoop's file system statistics cleaner: a daemon thread per class loader, ends when interrupted
+        stop("org.apache.hadoop.fs.FileSystem$Statistics", "STATS_DATA_CLEANER");
     }
 
     private static void stop(String className, String fieldName) {
@@ -36,6 +38,8 @@ final class HBaseClientStatics {
                 timer.stop();
             } else if (value instanceof ExecutorService executor) {
                 executor.shutdownNow();
+            } else if (value instanceof Thread thread) {
+                thread.interrupt();
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             // another HBase version: the threads stay, nothing else breaks

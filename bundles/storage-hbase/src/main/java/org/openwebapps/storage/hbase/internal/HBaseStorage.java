@@ -7,6 +7,7 @@ import static org.openwebapps.storage.hbase.internal.RowCodec.META;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -91,6 +92,8 @@ public final class HBaseStorage implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(HBaseStorage.class);
     private static final int LAST_WRITTEN_ROWS = 100_000;
+    /** How long an uninstall waits for the client's threads to end (normally a few milliseconds). */
+    private static final Duration THREADS_END_BOUND = Duration.ofSeconds(5);
     /** Calls to HBase at once, stuck ones included; more are refused as "unavailable". */
     private static final int MAX_CALLS = 256;
 
@@ -170,6 +173,7 @@ public final class HBaseStorage implements StorageBackend {
         }
         if (bundle != null && bundle.getState() == Bundle.STOPPING) {
             HBaseClientStatics.release(); // the bundle goes away, and the client's static threads with it
+            ClientThreads.awaitEnd(HBaseStorage.class.getClassLoader(), THREADS_END_BOUND);
         }
     }
 
