@@ -2,13 +2,7 @@ package org.openwebapps.itests;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,17 +10,13 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 
+import org.openwebapps.itests.browserid.LoopbackServers;
+
 /**
  * One web app's origin on the loopback (its own port, so its own origin), serving its manifest at
  * {@code /manifest.webapp} as the test sets it: well, or as a hostile host would.
  */
 final class ManifestHost implements AutoCloseable {
-
-    /**
-     * Every port a host had in this test run. The catalog keeps apps after their host closed, so a
-     * later host the system gave the same port would find its origin taken (a CI run failed so).
-     */
-    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -38,7 +28,7 @@ final class ManifestHost implements AutoCloseable {
     private volatile boolean endless;
 
     ManifestHost() throws IOException {
-        server = onUnusedPort();
+        server = LoopbackServers.onFreshPort(); // an origin no earlier host had: the catalog keeps apps
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
             if (hang) { // holds the answer until the host closes: a fetch that never ends
@@ -71,21 +61,6 @@ final class ManifestHost implements AutoCloseable {
             }
         });
         server.start();
-    }
-
-    private static HttpServer onUnusedPort() throws IOException {
-        List<HttpServer> refused = new ArrayList<>(); // held open so that the system offers another port
-        try {
-            while (true) {
-                HttpServer candidate = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-                if (PORTS_HANDED_OUT.add(candidate.getAddress().getPort())) {
-                    return candidate;
-                }
-                refused.add(candidate);
-            }
-        } finally {
-            refused.forEach(server -> server.stop(0));
-        }
     }
 
     /** A valid manifest naming {@code store} in installs_allowed_from. */

@@ -2,8 +2,6 @@ package org.openwebapps.itests.browserid;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +62,7 @@ public final class TestIdp implements AutoCloseable {
     private TestIdp(Algorithm algorithm) throws IOException {
         this.key = SigningKey.generate(algorithm);
         this.publishedKeys = List.of(key);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = LoopbackServers.onFreshPort(); // its keys differ from any earlier IdP's on that port
         server.createContext("/.well-known/browserid", this::serve);
         server.setExecutor(executor);
         server.start();
