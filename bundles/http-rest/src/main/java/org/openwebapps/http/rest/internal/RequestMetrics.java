@@ -62,13 +62,14 @@ final class RequestMetrics implements ContainerRequestFilter, ContainerResponseF
             return "unmatched";
         }
         StringBuilder route = new StringBuilder();
-        for (int i = templates.size() - 1; i >= 0; i--) {
+        for (int i = templates.size() - 1; i >= 0; i--) { // each part joined by one slash, no regex per request
             String part = templates.get(i).getTemplate();
-            if (!part.startsWith("/")) {
-                route.append('/');
+            int from = part.startsWith("/") ? 1 : 0;
+            int to = part.endsWith("/") && part.length() > from ? part.length() - 1 : part.length();
+            if (to > from) {
+                route.append('/').append(part, from, to);
             }
-            route.append(part);
         }
-        return route.toString().replaceAll("/{2,}", "/");
+        return route.length() == 0 ? "/" : route.toString();
     }
 }

@@ -2,6 +2,7 @@ package org.openwebapps.storage.hbase.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,14 +19,14 @@ final class ClientThreads {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientThreads.class);
     /** Packages that exist in this bundle only: the client is embedded, shaded parts included. */
-    private static final List<String> PACKAGES = List.of("org.apache.hadoop.hbase.", "org.apache.hbase.thirdparty.",
-            "org.apache.zookeeper.", "org.apache.hadoop.");
+    private static final List<String> PACKAGES = List.of("org.apache.hadoop.", "org.apache.hbase.thirdparty.",
+            "org.apache.zookeeper.");
 
     private ClientThreads() {
     }
 
-    /** @return whether every client thread ended within {@code bound} (the stragglers are logged if not) */
-    static boolean awaitEnd(ClassLoader bundleLoader, Duration bound) {
+    /** Waits until every client thread ended, at most {@code bound}; the stragglers are logged. */
+    static void awaitEnd(ClassLoader bundleLoader, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         List<Thread> left = running(bundleLoader);
         while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -36,7 +37,6 @@ final class ClientThreads {
             LOG.warn("HBase storage: {} client threads still running {} after closing: {}", left.size(), bound,
                     left.stream().map(Thread::getName).toList());
         }
-        return left.isEmpty();
     }
 
     /** Threads of this bundle's classes: their own class, or code of the client on their stack. */
@@ -45,7 +45,7 @@ final class ClientThreads {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(entry -> entry.getKey() != self && entry.getKey().isAlive())
                 .filter(entry -> entry.getKey().getClass().getClassLoader() == bundleLoader || runsClientCode(entry.getValue()))
-                .map(java.util.Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey).toList();
     }
 
     private static boolean runsClientCode(StackTraceElement[] stack) {

@@ -92,7 +92,7 @@ public final class HBaseStorage implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(HBaseStorage.class);
     private static final int LAST_WRITTEN_ROWS = 100_000;
-    /** How long an uninstall waits for the client's threads to end (normally a few milliseconds). */
+    /** How long an uninstall waits for the client's threads to end (about 2 s: its Netty loops wind down). */
     private static final Duration THREADS_END_BOUND = Duration.ofSeconds(5);
     /** Calls to HBase at once, stuck ones included; more are refused as "unavailable". */
     private static final int MAX_CALLS = 256;
